@@ -1,0 +1,258 @@
+// Builds what the runtime loads from a worker's normalized config (see
+// src/config/load.js): one bundled main module plus any separate modules, or,
+// with no_bundle, the worker's files as they are.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+import { BundleError, formatMessages, toBundleError } from './errors.js';
+import { createModuleCollector } from './collector.js';
+import { findAdditionalModules } from './modules.js';
+import { bundleless } from './no-bundle.js';
+import { parseRules } from './rules.js';
+
+export { BundleError };
+
+export const DEFAULT_MAX_GZIP_BYTES = 10 * 1024 * 1024;
+
+// What wrangler passes to esbuild for workers.
+const CONDITIONS = ['workerd', 'worker', 'browser'];
+const MAIN_FIELDS = ['browser', 'module', 'main'];
+const TARGET = 'es2024';
+// Left for the runtime to provide. esbuild treats a bare name as covering its
+// subpaths too ("fs" also matches "fs/promises").
+const EXTERNALS = [
+  'cloudflare:*',
+  'node:*',
+  '__STATIC_CONTENT_MANIFEST',
+  ...new Set(builtinModules.map((name) => name.split('/')[0])),
+];
+
+/**
+ * @param {object} config the object returned by loadConfig() (only the fields
+ *   used here are needed: main, rootDir, rules, noBundle, findAdditionalModules,
+ *   baseDir, preserveFileNames, define, alias, minify, keepNames, tsconfig,
+ *   jsxFactory, jsxFragment, durableObjects, configPath)
+ * @param {object} [options]
+ * @param {string} [options.outDir] also write the modules (and .map files) there
+ * @param {number} [options.maxGzipBytes] size limit, default 10 MiB
+ * @param {string} [options.nodeEnv] value of process.env.NODE_ENV in the bundle
+ * @returns {Promise<{format, mainModule, modules, sourceMaps, watchFiles, sizeBytes, gzipSizeBytes, warnings}>}
+ */
+export async function bundleWorker(config, options = {}) {
+  const input = normalizeInput(config);
+  const result = input.noBundle ? await bundleless(input) : await bundled(input, options);
+  checkDurableObjectExports(input, result);
+
+  const sizes = measure(result.modules);
+  const maxGzipBytes = options.maxGzipBytes ?? DEFAULT_MAX_GZIP_BYTES;
+  if (sizes.gzipSizeBytes > maxGzipBytes) {
+    throw new BundleError(
+      `Worker is too large: ${formatBytes(sizes.gzipSizeBytes)} gzipped (${formatBytes(sizes.sizeBytes)} uncompressed) ` +
+        `exceeds the limit of ${formatBytes(maxGzipBytes)} gzipped.`,
+    );
+  }
+  const output = { ...result, ...sizes };
+  if (options.outDir) await writeOutput(output, path.resolve(options.outDir));
+  return output;
+}
+
+function normalizeInput(config) {
+  if (!config?.main) throw new BundleError('Cannot bundle: the config has no entry point ("main").');
+  const main = path.resolve(config.main);
+  return {
+    ...config,
+    main,
+    rootDir: config.rootDir ?? path.dirname(main),
+    baseDir: config.baseDir ?? path.dirname(main),
+    rules: config.rules ?? [],
+    define: config.define ?? {},
+    durableObjects: config.durableObjects ?? [],
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Bundled mode
+
+async function bundled(input, options) {
+  const parsedRules = parseRules(input.rules);
+  const foundModules = await discoverModules(input, parsedRules);
+
+  let collector = newCollector(input, parsedRules, foundModules);
+  let build = await runEsbuild(input, options, 'esm', collector.plugin);
+  let entryOutput = findEntryOutput(build, input.rootDir);
+  const format = entryOutput.exports.length > 0 ? 'modules' : 'service-worker';
+
+  if (format === 'service-worker') {
+    assertNoModuleImports(input, collector, foundModules);
+    // Service workers are classic scripts: rebuild without ESM syntax.
+    collector = newCollector(input, parsedRules, foundModules);
+    build = await runEsbuild(input, options, 'iife', collector.plugin);
+    entryOutput = findEntryOutput(build, input.rootDir);
+  }
+
+  const mainModule = `${path.parse(input.main).name}.js`;
+  const mainType = format === 'modules' ? 'esm' : 'script';
+  const extra = [...foundModules.values(), ...collector.modules.values()];
+  const modules = [
+    { name: mainModule, type: mainType, content: entryOutput.code.text },
+    ...extra.map(({ name, type, content }) => ({ name, type, content })),
+  ];
+  const map = JSON.parse(entryOutput.map.text);
+  map.file = mainModule;
+
+  return {
+    format,
+    mainModule,
+    modules,
+    sourceMaps: { [mainModule]: map },
+    watchFiles: unique([...inputFiles(build.metafile, input.rootDir), ...extra.map((m) => m.filePath)]),
+    exports: entryOutput.exports,
+    warnings: [...parsedRules.warnings, ...(await formatMessages(build.warnings, 'warning'))],
+  };
+}
+
+function newCollector(input, parsedRules, foundModules) {
+  return createModuleCollector({
+    parsedRules,
+    baseDir: input.baseDir,
+    preserveFileNames: input.preserveFileNames ?? false,
+    foundModules,
+  });
+}
+
+/** With find_additional_modules, every rule-matched file under base_dir is a module. */
+async function discoverModules(input, parsedRules) {
+  if (!input.findAdditionalModules) return new Map();
+  const exclude = new Set([input.main, input.configPath].filter(Boolean));
+  const found = await findAdditionalModules({ baseDir: input.baseDir, parsedRules, exclude });
+  return new Map(found.map((m) => [m.filePath, m]));
+}
+
+async function runEsbuild(input, options, format, collectorPlugin) {
+  try {
+    return await esbuild.build({
+      entryPoints: [input.main],
+      bundle: true,
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      absWorkingDir: input.rootDir,
+      // Nothing is written; putting the output in rootDir makes source map
+      // `sources` relative to it (e.g. "src/index.ts").
+      outdir: input.rootDir,
+      entryNames: path.parse(input.main).name,
+      allowOverwrite: true,
+      format,
+      platform: 'neutral',
+      target: TARGET,
+      conditions: CONDITIONS,
+      mainFields: MAIN_FIELDS,
+      external: EXTERNALS,
+      loader: { '.js': 'jsx', '.mjs': 'jsx', '.cjs': 'jsx' },
+      sourcemap: 'external',
+      sourcesContent: true,
+      minify: input.minify ?? false,
+      keepNames: input.keepNames ?? true,
+      define: {
+        'process.env.NODE_ENV': JSON.stringify(options.nodeEnv ?? process.env.NODE_ENV ?? 'production'),
+        ...input.define,
+      },
+      ...(Object.keys(input.alias ?? {}).length > 0 && { alias: input.alias }),
+      ...(input.tsconfig && { tsconfig: input.tsconfig }),
+      ...(input.jsxFactory && { jsxFactory: input.jsxFactory }),
+      ...(input.jsxFragment && { jsxFragment: input.jsxFragment }),
+      plugins: [collectorPlugin],
+    });
+  } catch (err) {
+    throw await toBundleError(err);
+  }
+}
+
+/** The entry point's output file, its source map, and its export names. */
+function findEntryOutput(build, rootDir) {
+  const [outPath, meta] = Object.entries(build.metafile.outputs).find(([, o]) => o.entryPoint !== undefined);
+  const codePath = path.resolve(rootDir, outPath);
+  const code = build.outputFiles.find((f) => f.path === codePath);
+  const map = build.outputFiles.find((f) => f.path === `${codePath}.map`);
+  return { code, map, exports: meta.exports };
+}
+
+function assertNoModuleImports(input, collector, foundModules) {
+  const names = [...collector.modules.values()].map((m) => path.relative(input.rootDir, m.filePath));
+  if (names.length > 0) {
+    throw new BundleError(
+      `${path.relative(input.rootDir, input.main)} is a service-worker format script (it has no exports), ` +
+        `but it imports files that must be separate modules: ${names.join(', ')}. ` +
+        'Module imports of wasm, text and data files need the ES module format: ' +
+        'export a default handler, e.g. `export default { fetch(request, env, ctx) { ... } }`.',
+    );
+  }
+  if (foundModules.size > 0) {
+    throw new BundleError(
+      '`find_additional_modules` can only be used with an ES module entrypoint.\n' +
+        'Remove `find_additional_modules = true` from your configuration, or migrate to the ES module Worker format.',
+    );
+  }
+}
+
+/** Absolute paths of the files esbuild read (only real files, not virtual namespaces). */
+function inputFiles(metafile, rootDir) {
+  return Object.keys(metafile.inputs)
+    .filter((key) => !/^[a-z][\w-]*:/i.test(key))
+    .map((key) => path.resolve(rootDir, key));
+}
+
+// ---------------------------------------------------------------------------
+// Errors, checks, sizes, output
+
+/**
+ * wrangler refuses a worker whose Durable Object bindings name a class the
+ * worker does not export (unless the class lives in another script).
+ */
+function checkDurableObjectExports(input, result) {
+  if (!result.exports) return;
+  const missing = input.durableObjects
+    .filter((b) => !b.script_name && !result.exports.includes(b.class_name))
+    .map((b) => b.class_name);
+  if (missing.length > 0) {
+    throw new BundleError(
+      `Your Worker depends on the following Durable Objects, which are not exported in your entrypoint file: ` +
+        `${missing.join(', ')}.\nExport these classes from ${path.relative(input.rootDir, input.main)}, ` +
+        'or set "script_name" on their bindings if they live in another worker.',
+    );
+  }
+}
+
+function measure(modules) {
+  let sizeBytes = 0;
+  let gzipSizeBytes = 0;
+  for (const { content } of modules) {
+    const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+    sizeBytes += bytes.byteLength;
+    gzipSizeBytes += gzipSync(bytes).byteLength;
+  }
+  return { sizeBytes, gzipSizeBytes };
+}
+
+function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(2)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(2)} MiB`;
+}
+
+async function writeOutput(output, outDir) {
+  for (const { name, content } of output.modules) {
+    const file = path.join(outDir, name);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, content);
+  }
+  for (const [name, map] of Object.entries(output.sourceMaps)) {
+    await writeFile(path.join(outDir, `${name}.map`), JSON.stringify(map));
+  }
+}
+
+function unique(list) {
+  return [...new Set(list)];
+}

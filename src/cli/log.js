@@ -1,0 +1,39 @@
+// Terminal output of the dev server: one coloured line per request, the worker's console output
+// and errors.
+import pc from 'picocolors';
+
+function statusColor(status) {
+  if (status >= 500) return pc.red;
+  if (status >= 400) return pc.yellow;
+  if (status >= 300) return pc.cyan;
+  return pc.green;
+}
+
+export function logRequest({ method, path, status, wallMs, cpuMs, aborted }) {
+  const line = `${pc.bold(method)} ${path} ${statusColor(status)(String(status))} ${wallMs.toFixed(1)} ms ${pc.dim(`(cpu ${cpuMs.toFixed(1)} ms)`)}${aborted ? pc.yellow(' client disconnected') : ''}`;
+  process.stdout.write(`${line}\n`);
+}
+
+const LEVEL_STYLE = {
+  error: (s) => pc.red(s),
+  warn: (s) => pc.yellow(s),
+  debug: (s) => pc.dim(s),
+};
+
+export function logWorker(level, message) {
+  const style = LEVEL_STYLE[level];
+  const stream = level === 'error' || level === 'warn' ? process.stderr : process.stdout;
+  stream.write(`${style ? style(message) : message}\n`);
+}
+
+export function logInfo(message) {
+  process.stdout.write(`${message}\n`);
+}
+
+export function logWarning(message) {
+  process.stderr.write(`${pc.yellow('▲')} ${message}\n`);
+}
+
+export function logError(message) {
+  process.stderr.write(`${pc.red('✘')} ${message}\n`);
+}

@@ -1,0 +1,96 @@
+// Which wrangler keys exist, and how each behaves under `[env.<name>]`.
+// The lists follow wrangler's own config types (Environment / ConfigFields).
+
+/** Keys an environment inherits from the top level unless it sets them itself. */
+export const INHERITABLE_KEYS = [
+  'name', // special: becomes `<name>-<env>` when not set in the environment
+  'account_id',
+  'main',
+  'compatibility_date',
+  'compatibility_flags',
+  'rules',
+  'no_bundle',
+  'find_additional_modules',
+  'base_dir',
+  'preserve_file_names',
+  'limits',
+  'triggers',
+  'routes',
+  'route',
+  'workers_dev',
+  'preview_urls',
+  'minify',
+  'keep_names',
+  'build',
+  'tsconfig',
+  'jsx_factory',
+  'jsx_fragment',
+  'placement',
+  'migrations',
+  'assets',
+  'observability',
+  'logpush',
+  'logfwdr',
+  'upload_source_maps',
+  'node_compat',
+  'usage_model',
+  'first_party_worker',
+  'compliance_region',
+  'python_modules',
+  'zone_id',
+];
+
+/** Keys that apply only where they are written: an environment never inherits them. */
+export const NON_INHERITABLE_KEYS = [
+  'vars',
+  'define',
+  'kv_namespaces',
+  'd1_databases',
+  'r2_buckets',
+  'services',
+  'durable_objects',
+  'queues',
+  'workflows',
+  'containers',
+  'cloudchamber',
+  'send_email',
+  'vectorize',
+  'hyperdrive',
+  'analytics_engine_datasets',
+  'dispatch_namespaces',
+  'mtls_certificates',
+  'tail_consumers',
+  'streaming_tail_consumers',
+  'unsafe',
+  'unsafe_hello_world',
+  'browser',
+  'ai',
+  'images',
+  'media',
+  'pipelines',
+  'secrets_store_secrets',
+  'version_metadata',
+  'ratelimits',
+  'worker_loaders',
+  'vpc_services',
+  'secrets',
+];
+
+/** Keys that only make sense at the top level of the file. */
+export const TOP_LEVEL_ONLY_KEYS = [
+  '$schema',
+  'env',
+  'legacy_env',
+  'send_metrics',
+  'keep_vars',
+  'dev',
+  'site',
+  'alias',
+  'wasm_modules',
+  'text_blobs',
+  'data_blobs',
+  'pages_build_output_dir',
+];
+
+export const ENVIRONMENT_KEYS = [...INHERITABLE_KEYS, ...NON_INHERITABLE_KEYS];
+export const KNOWN_TOP_LEVEL_KEYS = [...ENVIRONMENT_KEYS, ...TOP_LEVEL_ONLY_KEYS];

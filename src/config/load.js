@@ -1,0 +1,364 @@
+// Loads a worker's wrangler configuration the way wrangler does, and returns a
+// normalized, validated object for the rest of Outpost.
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from './errors.js';
+import { readConfigFile } from './parse.js';
+import { loadDevSecrets } from './dotenv.js';
+import { KEY_SCHEMAS, isPlainObject, show, t, warnUnexpected } from './schema.js';
+import {
+  ENVIRONMENT_KEYS,
+  INHERITABLE_KEYS,
+  KNOWN_TOP_LEVEL_KEYS,
+  NON_INHERITABLE_KEYS,
+  TOP_LEVEL_ONLY_KEYS,
+} from './keys.js';
+
+export { ConfigError };
+
+/** wrangler's lookup order within one directory. */
+export const CONFIG_FILE_NAMES = ['wrangler.json', 'wrangler.jsonc', 'wrangler.toml'];
+
+const WORKER_NAME = /^[a-z0-9_][a-z0-9_-]*$/;
+
+/**
+ * Loads and validates a wrangler configuration.
+ *
+ * @param {object} [options]
+ * @param {string} [options.configPath] explicit config file (any of the three formats)
+ * @param {string} [options.cwd] where to start looking when configPath is not given
+ * @param {string} [options.env] name of an `[env.<name>]` section to apply
+ * @param {boolean} [options.noBundle] overrides `no_bundle` when set
+ * @returns the normalized config (see README of this module in the function body)
+ * @throws {ConfigError}
+ */
+export function loadConfig({ configPath, cwd = process.cwd(), env, noBundle } = {}) {
+  cwd = path.resolve(cwd);
+  const file = configPath ? path.resolve(cwd, configPath) : findConfigFile(cwd);
+  if (!file) {
+    throw new ConfigError(
+      `No configuration file found in ${cwd} or its parent directories ` +
+        `(looked for ${CONFIG_FILE_NAMES.join(', ')})`,
+    );
+  }
+  const label = labelFor(file, cwd);
+  const rawConfig = readConfigFile(file, label);
+  const ctx = { file: label, errors: [], warnings: [] };
+
+  const envName = env || undefined;
+  validateTopLevel(ctx, rawConfig);
+  const merged = envName ? applyEnvironment(ctx, rawConfig, envName) : withoutEnv(rawConfig);
+  checkEntryPoint(ctx, merged);
+  throwIfErrors(ctx);
+
+  const rootDir = path.dirname(file);
+  const normalized = normalize(ctx, merged, { file, rootDir, envName, noBundle });
+  throwIfErrors(ctx);
+  return normalized;
+}
+
+/**
+ * Walks up from `dir` looking for a config file; within a directory the order
+ * is wrangler.json, wrangler.jsonc, wrangler.toml.
+ */
+export function findConfigFile(dir) {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const candidate = path.join(current, name);
+      if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+    }
+    if (path.dirname(current) === current) return null;
+  }
+}
+
+function labelFor(file, cwd) {
+  const relative = path.relative(cwd, file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+function throwIfErrors(ctx) {
+  if (ctx.errors.length === 0) return;
+  const [first, ...rest] = ctx.errors;
+  const message = rest.length === 0 ? first : `${first}\n${rest.map((e) => `  - ${e}`).join('\n')}`;
+  throw new ConfigError(message, { errors: ctx.errors, file: ctx.file });
+}
+
+// ---------------------------------------------------------------------------
+// Validation
+
+function validateTopLevel(ctx, raw) {
+  warnUnexpected(ctx, 'top-level', Object.keys(raw), KNOWN_TOP_LEVEL_KEYS);
+  validateKeys(ctx, raw, '');
+  if (raw.env !== undefined) {
+    if (!isPlainObject(raw.env)) {
+      ctx.errors.push(`${ctx.file}: "env" must be a table of environments, got ${show(raw.env)}`);
+    } else {
+      for (const [name, section] of Object.entries(raw.env)) {
+        if (!isPlainObject(section)) {
+          ctx.errors.push(`${ctx.file}: "env.${name}" must be a table, got ${show(section)}`);
+        }
+      }
+    }
+  }
+}
+
+/** Runs the schema of every present key; `prefix` is '' or 'env.<name>.'. */
+function validateKeys(ctx, section, prefix) {
+  for (const [key, value] of Object.entries(section)) {
+    const check = SCHEMAS[key];
+    if (check && value !== undefined) check(ctx, `${prefix}${key}`, value);
+  }
+  if (section.route !== undefined && section.routes !== undefined) {
+    ctx.errors.push(
+      `${ctx.file}: "${prefix}route" and "${prefix}routes" cannot both be set; use only "routes" (an array)`,
+    );
+  }
+  if (section.node_compat === true) {
+    ctx.warnings.push(
+      `"${prefix}node_compat" is no longer supported by wrangler; use the "nodejs_compat" compatibility flag instead (compatibility_flags = ["nodejs_compat"]).`,
+    );
+  }
+}
+
+const NAME_EXPECTED =
+  'a worker name made of lowercase letters, digits, dashes and underscores (e.g. "my-worker")';
+
+function validateName(ctx, keyPath, name, derivedFrom) {
+  if (typeof name === 'string' && WORKER_NAME.test(name)) return true;
+  const origin = derivedFrom ? ` (derived from ${derivedFrom})` : '';
+  ctx.errors.push(`${ctx.file}: "${keyPath}" must be ${NAME_EXPECTED}, got ${show(name)}${origin}`);
+  return false;
+}
+
+export function todayUtc() {
+  return new Date().toISOString().slice(0, 10);
+}
+
+function validateCompatibilityDate(ctx, keyPath, value) {
+  const match = typeof value === 'string' && /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) {
+    ctx.errors.push(`${ctx.file}: "${keyPath}" must be a date string like "${todayUtc()}", got ${show(value)}`);
+    return false;
+  }
+  const [year, month, day] = match.slice(1).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    ctx.errors.push(`${ctx.file}: "${keyPath}" must be a real calendar date (YYYY-MM-DD), got ${show(value)}`);
+    return false;
+  }
+  const today = todayUtc();
+  if (value > today) {
+    ctx.errors.push(
+      `${ctx.file}: "${keyPath}" is ${show(value)}: Compatibility date "${value}" is in the future and unsupported ` +
+        `(today is ${today} in UTC). Use a date on or before today.`,
+    );
+    return false;
+  }
+  return true;
+}
+
+/** KEY_SCHEMAS plus the two keys whose format needs more than a type check. */
+const SCHEMAS = {
+  ...KEY_SCHEMAS,
+  name: t.custom(NAME_EXPECTED, validateName),
+  compatibility_date: t.custom('a date string (YYYY-MM-DD)', validateCompatibilityDate),
+};
+
+// ---------------------------------------------------------------------------
+// Environments
+
+function withoutEnv(raw) {
+  const { env: _env, ...rest } = raw;
+  return rest;
+}
+
+/** Overlays `[env.<envName>]` on the top level, with wrangler's inheritance rules. */
+function applyEnvironment(ctx, raw, envName) {
+  const envs = isPlainObject(raw.env) ? raw.env : {};
+  if (!Object.hasOwn(envs, envName)) {
+    const defined = Object.keys(envs);
+    const list = defined.length > 0 ? `The defined environments are: ${defined.map((n) => `"${n}"`).join(', ')}.` : 'This file defines no environments.';
+    throw new ConfigError(
+      `${ctx.file}: No environment found in configuration with name "${envName}". ${list}\n` +
+        `Add an [env.${envName}] section to ${ctx.file} or pick one of the defined environments.`,
+      { file: ctx.file },
+    );
+  }
+  const section = envs[envName];
+  if (!isPlainObject(section)) return withoutEnv(raw); // already reported by validateTopLevel
+
+  const prefix = `env.${envName}.`;
+  warnUnexpected(ctx, `env.${envName}`, Object.keys(section), ENVIRONMENT_KEYS);
+  validateKeys(ctx, section, prefix);
+
+  const merged = {};
+  for (const key of TOP_LEVEL_ONLY_KEYS) {
+    if (key !== 'env' && raw[key] !== undefined) merged[key] = raw[key];
+  }
+  for (const key of INHERITABLE_KEYS) {
+    const value = section[key] !== undefined ? section[key] : raw[key];
+    if (value !== undefined) merged[key] = value;
+  }
+  // `name` is inherited with the environment's name appended (wrangler's legacy environments).
+  if (section.name === undefined && typeof raw.name === 'string') {
+    merged.name = `${raw.name}-${envName}`;
+    if (WORKER_NAME.test(raw.name)) {
+      validateName(ctx, 'name', merged.name, `the top-level name and environment "${envName}"`);
+    }
+  }
+  // `route` and `routes` override each other as a pair.
+  if (section.route !== undefined || section.routes !== undefined) {
+    delete merged.route;
+    delete merged.routes;
+    if (section.route !== undefined) merged.route = section.route;
+    if (section.routes !== undefined) merged.routes = section.routes;
+  }
+  for (const key of NON_INHERITABLE_KEYS) {
+    if (section[key] !== undefined) merged[key] = section[key];
+    warnNotInherited(ctx, raw, section, key, envName);
+  }
+  return merged;
+}
+
+/** wrangler's warnings for non-inheritable keys set at the top level but missing from the environment. */
+function warnNotInherited(ctx, raw, section, key, envName) {
+  if (raw[key] === undefined) return;
+  if (section[key] === undefined) {
+    ctx.warnings.push(
+      `"${key}" exists at the top level, but not on "env.${envName}".\n` +
+        `This is not what you probably want, since "${key}" is not inherited by environments.\n` +
+        `Please add "${key}" to "env.${envName}".`,
+    );
+    return;
+  }
+  if ((key === 'vars' || key === 'define') && isPlainObject(raw[key]) && isPlainObject(section[key])) {
+    for (const name of Object.keys(raw[key])) {
+      if (!Object.hasOwn(section[key], name)) {
+        ctx.warnings.push(
+          `"${key}.${name}" exists at the top level, but not on "env.${envName}.${key}".\n` +
+            `This is not what you probably want, since "${key}" configuration is not inherited by environments.\n` +
+            `Please add "${key}.${name}" to "env.${envName}".`,
+        );
+      }
+    }
+  }
+}
+
+/** wrangler needs an entry point to run anything. */
+function checkEntryPoint(ctx, merged) {
+  if (ctx.errors.length > 0 || merged.main !== undefined) return;
+  ctx.errors.push(
+    `${ctx.file}: Missing entry-point: The entry-point should be specified via the command line ` +
+      '(e.g. `outpost dev path/to/script`) or the `main` config field.',
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Normalization
+
+function normalize(ctx, merged, { file, rootDir, envName, noBundle }) {
+  const resolve = (p) => (p === undefined ? undefined : path.resolve(rootDir, p));
+  const main = resolve(merged.main);
+  if (!existsSync(main)) {
+    ctx.errors.push(
+      `${ctx.file}: "main" points to ${show(merged.main)}, which does not exist (looked for ${main})`,
+    );
+  }
+
+  const compatibilityDate = merged.compatibility_date ?? defaultCompatibilityDate(ctx);
+  const isNoBundle = noBundle ?? merged.no_bundle ?? false;
+  const { secrets, files: secretFiles } = loadDevSecrets(rootDir, envName);
+
+  return {
+    configPath: file,
+    rootDir,
+    env: envName ?? null,
+    name: merged.name ?? null,
+    main,
+    compatibilityDate,
+    compatibilityFlags: merged.compatibility_flags ?? [],
+    vars: merged.vars ?? {},
+    secrets,
+    secretFiles,
+    limits: {
+      cpuMs: merged.limits?.cpu_ms ?? null,
+      subrequests: merged.limits?.subrequests ?? null,
+    },
+    rules: merged.rules ?? [],
+    noBundle: isNoBundle,
+    // wrangler: defaults to true when not bundling, false otherwise.
+    findAdditionalModules: merged.find_additional_modules ?? isNoBundle,
+    baseDir: resolve(merged.base_dir) ?? path.dirname(main),
+    preserveFileNames: merged.preserve_file_names ?? false,
+    define: merged.define ?? {},
+    alias: merged.alias ?? {},
+    minify: merged.minify ?? false,
+    keepNames: merged.keep_names ?? true,
+    tsconfig: resolve(merged.tsconfig) ?? null,
+    jsxFactory: merged.jsx_factory ?? 'React.createElement',
+    jsxFragment: merged.jsx_fragment ?? 'React.Fragment',
+    triggers: { crons: merged.triggers?.crons ?? [] },
+    kvNamespaces: merged.kv_namespaces ?? [],
+    d1Databases: (merged.d1_databases ?? []).map((db) => ({
+      ...db,
+      migrations_dir: path.resolve(rootDir, db.migrations_dir ?? 'migrations'),
+    })),
+    r2Buckets: merged.r2_buckets ?? [],
+    services: merged.services ?? [],
+    durableObjects: merged.durable_objects?.bindings ?? [],
+    migrations: merged.migrations ?? [],
+    queues: {
+      producers: merged.queues?.producers ?? [],
+      consumers: merged.queues?.consumers ?? [],
+    },
+    routes: merged.routes ?? (merged.route !== undefined ? [merged.route] : []),
+    workersDev: merged.workers_dev ?? null,
+    accountId: merged.account_id ?? null,
+    dev: normalizeDev(merged.dev),
+    sendMetrics: merged.send_metrics ?? null,
+    keepVars: merged.keep_vars ?? false,
+    nodeCompat: merged.node_compat ?? false,
+    uploadSourceMaps: merged.upload_source_maps ?? false,
+    observability: merged.observability ?? null,
+    logpush: merged.logpush ?? null,
+    placement: merged.placement ?? null,
+    assets: merged.assets
+      ? { ...merged.assets, directory: resolve(merged.assets.directory) }
+      : null,
+    build: normalizeBuild(merged.build, rootDir),
+    raw: merged,
+    warnings: ctx.warnings,
+  };
+}
+
+function defaultCompatibilityDate(ctx) {
+  const today = todayUtc();
+  ctx.warnings.push(
+    `No compatibility_date was specified. Using today's date: ${today}.\n` +
+      `Add one to your ${path.basename(ctx.file)} file: compatibility_date = "${today}"`,
+  );
+  return today;
+}
+
+function normalizeDev(dev = {}) {
+  const localProtocol = dev.local_protocol ?? 'http';
+  return {
+    ip: dev.ip ?? 'localhost',
+    port: dev.port ?? null,
+    inspectorPort: dev.inspector_port ?? null,
+    localProtocol,
+    upstreamProtocol: dev.upstream_protocol ?? localProtocol,
+    host: dev.host ?? null,
+  };
+}
+
+function normalizeBuild(build, rootDir) {
+  if (!build) return { command: null, cwd: rootDir, watchDir: [] };
+  // wrangler only watches (default ./src) when there is a command to re-run.
+  const watch = build.watch_dir ?? (build.command ? './src' : []);
+  return {
+    command: build.command ?? null,
+    cwd: path.resolve(rootDir, build.cwd ?? '.'),
+    watchDir: [watch].flat().map((dir) => path.resolve(rootDir, dir)),
+  };
+}

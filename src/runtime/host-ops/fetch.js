@@ -1,0 +1,61 @@
+// Outbound fetch() from a worker, performed by Node's fetch. Each call is a subrequest of the
+// invocation that made it, counted against its limit.
+import { Readable } from 'node:stream';
+import { Source } from './streams.js';
+
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+export function fetchStart(host, method, url, headers, redirect, body, sinkId) {
+  const invocation = host.current;
+  invocation.subrequests += 1;
+  if (invocation.subrequests > host.limits.subrequests) throw new Error('Too many subrequests.');
+  if (!/^https?:$/.test(new URL(url).protocol)) throw new TypeError(`Fetch API cannot load: ${url}`);
+
+  const pairs = [];
+  for (let i = 0; i < headers.length; i += 2) pairs.push([headers[i], headers[i + 1]]);
+  const controller = new AbortController();
+  let requestBody = body;
+  if (sinkId) {
+    requestBody = Readable.toWeb(host.sinks.get(sinkId).readable);
+  }
+  const response = fetch(url, {
+    method,
+    headers: pairs,
+    redirect,
+    body: requestBody ?? undefined,
+    duplex: 'half',
+    signal: controller.signal,
+  });
+  response.catch(() => {});
+  return host.addFetch({ response, controller, method });
+}
+
+export function fetchResult(host, callId, fetchId) {
+  const pending = host.fetches.get(fetchId);
+  host.fetches.delete(fetchId);
+  host.completeWith(callId, pending.response.then(
+    (res) => {
+      const headers = [];
+      for (const [name, value] of res.headers) headers.push(name, value);
+      const hasBody = res.body !== null && !NULL_BODY_STATUSES.has(res.status) && pending.method !== 'HEAD';
+      const sourceId = hasBody ? host.addSource(new Source(Readable.fromWeb(res.body))) : 0;
+      if (!hasBody) res.body?.cancel().catch(() => {});
+      return [res.status, res.statusText, headers, res.url, res.redirected, sourceId];
+    },
+    (err) => {
+      if (err?.name === 'AbortError') throw err;
+      throw new TypeError(describeFetchFailure(err));
+    },
+  ));
+}
+
+export function fetchAbort(host, fetchId, reason) {
+  host.fetches.get(fetchId)?.controller.abort(reason[1]);
+}
+
+function describeFetchFailure(err) {
+  const cause = err?.cause;
+  if (cause?.code === 'ECONNREFUSED') return 'Network connection lost.';
+  if (err?.message === 'fetch failed' && cause?.message) return `fetch failed: ${cause.message}`;
+  return err?.message ?? 'fetch failed';
+}

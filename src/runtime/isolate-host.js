@@ -1,0 +1,348 @@
+// One V8 isolate running one worker, driven synchronously from the thread that owns it.
+//
+// Everything the worker does happens in "turns": the host enters the isolate (a request, an I/O
+// completion, a timer), the isolate runs until its microtasks drain, and control returns. Each
+// turn is charged to the invocation it belongs to, measured as real thread CPU time; a turn that
+// never returns is cut off by a wall-clock timeout set to the invocation's remaining budget.
+// When a limit is crossed the whole isolate is thrown away; a new one is made for the next event.
+import { randomFillSync } from 'node:crypto';
+import ivm from 'isolated-vm';
+import { getPrelude, PRELUDE_FILENAME } from './prelude.js';
+import { Entry, HOST_ERROR } from './web/internal/protocol.js';
+import { WorkerError, cpuExceeded, memoryExceeded, workerRestarted } from './errors.js';
+import { StackMapper } from './source-maps.js';
+import { loadModules } from './modules.js';
+import { Source } from './host-ops/streams.js';
+import * as streamOps from './host-ops/streams.js';
+import * as timerOps from './host-ops/timers.js';
+import * as fetchOps from './host-ops/fetch.js';
+import * as urlOps from './host-ops/url.js';
+import * as encodingOps from './host-ops/encoding.js';
+
+const GLOBAL_SCOPE_IO =
+  'Disallowed operation called within global scope. Asynchronous I/O (ex: fetch() or connect()), setting a timeout, and generating random values are not allowed within global scope. To fix this error, perform this operation within a handler. https://developers.cloudflare.com/workers/runtime-apis/handlers/';
+
+// How long background work (ctx.waitUntil) may run after the response, as in Workers.
+const WAIT_UNTIL_LIMIT_MS = 30_000;
+
+const ERROR_NAMES = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'DOMException']);
+
+// The operations the isolate may ask of the host. Each takes the IsolateHost first.
+const OPS = {
+  sourceRead: streamOps.sourceRead,
+  sourceCancel: streamOps.sourceCancel,
+  sinkCreate: streamOps.sinkCreate,
+  sinkWrite: streamOps.sinkWrite,
+  sinkDrain: streamOps.sinkDrain,
+  sinkEnd: streamOps.sinkEnd,
+  timerSet: timerOps.timerSet,
+  timerClear: timerOps.timerClear,
+  fetchStart: fetchOps.fetchStart,
+  fetchResult: fetchOps.fetchResult,
+  fetchAbort: fetchOps.fetchAbort,
+  urlParse: urlOps.urlParse,
+  urlSet: urlOps.urlSet,
+  encodingName: encodingOps.encodingName,
+  textDecode: encodingOps.textDecode,
+  randomBytes: (_host, length) => randomFillSync(new Uint8Array(length)),
+  log: (host, level, message) => host.hooks.log(level, message),
+  moduleData: (host, name) => host.moduleData(name),
+  currentInvocation: (host) => host.current?.id ?? 0,
+  respond: (host, id, status, statusText, headers, body, streaming) => host.respond(id, status, statusText, headers, body, streaming),
+  uncaught: (host, id, detail, phase) => host.uncaught(id, detail, phase),
+  settled: (host, id) => host.finish(id),
+  passThroughOnException: (host, id) => {
+    const invocation = host.invocations.get(id);
+    if (invocation) invocation.passThrough = true;
+  },
+};
+
+// Ops that only make sense while an event is being handled; at global scope Workers refuses them.
+const NEED_EVENT = new Set(['fetchStart', 'timerSet', 'randomBytes', 'sinkCreate']);
+
+// One event being handled: its CPU, its subrequests and everything it holds on the host.
+class Invocation {
+  constructor(id) {
+    this.id = id;
+    this.cpuUs = 0;
+    this.subrequests = 0;
+    this.passThrough = false;
+    this.responded = false;
+    this.finished = false;
+    this.response = Promise.withResolvers();
+    this.settled = Promise.withResolvers();
+    this.resources = []; // [table name, id] pairs released when the invocation ends
+  }
+  get cpuMs() {
+    return this.cpuUs / 1000;
+  }
+}
+
+export class IsolateHost {
+  // spec: { name, bundle, env: { vars, secrets }, limits: { cpuMs, memoryMb, subrequests, startupMs } }
+  // hooks: { log(level, message), error(WorkerError, phase) }
+  constructor(spec, hooks) {
+    this.spec = spec;
+    this.hooks = hooks;
+    this.limits = spec.limits;
+    this.sources = new Map();
+    this.sinks = new Map();
+    this.fetches = new Map();
+    this.timers = new Map();
+    this.invocations = new Map();
+    this.nextId = 1;
+    this.current = null;
+    this.dead = null;
+    this.stacks = new StackMapper(spec.bundle.sourceMaps);
+    this.modulesByName = new Map(spec.bundle.modules.map((m) => [m.name, m]));
+  }
+
+  // Creates the isolate, loads the platform and the worker's modules and runs its global scope.
+  // Throws a WorkerError of kind 'startup' when the worker cannot start.
+  start() {
+    const prelude = getPrelude();
+    this.isolate = new ivm.Isolate({ memoryLimit: this.limits.memoryMb });
+    this.context = this.isolate.createContextSync();
+    const script = this.isolate.compileScriptSync(prelude.code, { filename: PRELUDE_FILENAME, cachedData: prelude.cachedData });
+    const boot = script.runSync(this.context, { release: true, reference: true });
+    this.entry = boot.applySync(undefined, [new ivm.Callback(this.#onHostCall)], { result: { reference: true } });
+    boot.release();
+
+    const before = process.threadCpuUsage();
+    try {
+      this.entry.applySync(undefined, [Date.now(), Entry.ENV, this.spec.env, this.spec.bundle.format], { arguments: { copy: true } });
+      const main = loadModules(this, this.limits.startupMs);
+      this.entry.applySync(undefined, [Date.now(), Entry.MAIN, main ? main.namespace.derefInto() : null], { timeout: this.limits.startupMs });
+    } catch (err) {
+      const failure = this.#startupFailure(err);
+      this.dispose();
+      throw failure;
+    }
+    const used = process.threadCpuUsage(before);
+    if (used.user + used.system > this.limits.startupMs * 1000) {
+      this.dispose();
+      throw new WorkerError('startup', 'Script startup exceeded CPU time limit.', { status: 503 });
+    }
+  }
+
+  #startupFailure(err) {
+    if (this.isolate.isDisposed) return new WorkerError('startup', 'Script startup exceeded memory limits.', { status: 503 });
+    if (/timed out/.test(err?.message)) return new WorkerError('startup', 'Script startup exceeded CPU time limit.', { status: 503 });
+    const stack = this.stacks.map(err?.stack ?? String(err));
+    return new WorkerError('startup', `Uncaught ${err?.name ?? 'Error'}: ${err?.message ?? err}`, { stack });
+  }
+
+  // Delivers an HTTP request. Resolves with { status, statusText, headers, body, invocation }
+  // where body is null, a Buffer or a Readable; rejects with a WorkerError.
+  fetch({ method, url, headers, cf, body }) {
+    if (this.dead) return Promise.reject(this.dead);
+    const invocation = this.#newInvocation();
+    const sourceId = body ? this.#own(invocation, 'sources', new Source(body)) : 0;
+    this.#enter(invocation, Entry.FETCH, invocation.id, method, url, headers, cf, sourceId);
+    return invocation.response.promise;
+  }
+
+  #newInvocation() {
+    const invocation = new Invocation(this.nextId++);
+    this.invocations.set(invocation.id, invocation);
+    return invocation;
+  }
+
+  // ---- turns ----
+
+  #enter(invocation, kind, ...args) {
+    if (this.dead) return;
+    const previous = this.current;
+    this.current = invocation;
+    const before = process.threadCpuUsage();
+    let failure = null;
+    try {
+      this.entry.applySync(undefined, [Date.now(), kind, ...args], {
+        arguments: { copy: true },
+        timeout: this.#turnTimeout(invocation),
+      });
+    } catch (err) {
+      failure = this.#classify(err);
+    } finally {
+      this.current = previous;
+      const used = process.threadCpuUsage(before);
+      if (invocation) {
+        invocation.cpuUs += used.user + used.system;
+        if (!failure && invocation.cpuUs > this.limits.cpuMs * 1000) failure = cpuExceeded();
+      }
+    }
+    if (failure) this.#die(failure);
+  }
+
+  #turnTimeout(invocation) {
+    const spentMs = invocation ? invocation.cpuUs / 1000 : 0;
+    return Math.max(1, Math.ceil(this.limits.cpuMs - spentMs));
+  }
+
+  #classify(err) {
+    if (this.isolate.isDisposed) return memoryExceeded();
+    if (/timed out/.test(err?.message)) return cpuExceeded();
+    return new WorkerError('internal', `Internal error: ${err?.message ?? err}`);
+  }
+
+  enterTimer(invocation, timerId) {
+    this.#enter(invocation, Entry.TIMER, timerId);
+  }
+
+  // Finishes asynchronous host call `callId` with the outcome of `promise`, as a new turn of the
+  // invocation that made the call.
+  completeWith(callId, promise) {
+    const invocation = this.current;
+    promise.then(
+      (value) => this.#enter(invocation, Entry.COMPLETE, callId, true, value ?? null),
+      (err) => this.#enter(invocation, Entry.COMPLETE, callId, false, [ERROR_NAMES.has(err?.name) ? err.name : 'Error', String(err?.message ?? err)]),
+    );
+  }
+
+  completeLater(callId, ok, value) {
+    this.completeWith(callId, ok ? Promise.resolve(value) : Promise.reject(value));
+  }
+
+  // ---- host calls ----
+
+  #onHostCall = (op, ...args) => {
+    try {
+      const fn = OPS[op];
+      if (!fn) throw new Error(`Unknown host operation: ${op}`);
+      if (NEED_EVENT.has(op) && !this.current) throw new Error(GLOBAL_SCOPE_IO);
+      const result = fn(this, ...args);
+      return result === undefined ? null : result;
+    } catch (err) {
+      return { [HOST_ERROR]: [ERROR_NAMES.has(err?.name) ? err.name : 'Error', String(err?.message ?? err)] };
+    }
+  };
+
+  #own(invocation, table, resource) {
+    const id = this.nextId++;
+    this[table].set(id, resource);
+    invocation?.resources.push([table, id]);
+    return id;
+  }
+
+  addSource(source) {
+    return this.#own(this.current, 'sources', source);
+  }
+
+  addSink(sink) {
+    return this.#own(this.current, 'sinks', sink);
+  }
+
+  addFetch(pending) {
+    return this.#own(this.current, 'fetches', pending);
+  }
+
+  moduleData(name) {
+    const module = this.modulesByName.get(name);
+    if (!module) throw new Error(`No such module "${name}".`);
+    return [module.type, module.content];
+  }
+
+  respond(id, status, statusText, headers, body, streaming) {
+    const invocation = this.invocations.get(id);
+    if (!invocation || invocation.responded) return 0;
+    invocation.responded = true;
+    let sinkId = 0;
+    let responseBody = null;
+    if (streaming) {
+      sinkId = this.addSink(new streamOps.Sink());
+      responseBody = this.sinks.get(sinkId).readable;
+    } else if (body !== null) {
+      responseBody = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    }
+    invocation.response.resolve({ status, statusText, headers, body: responseBody, invocation });
+    this.#limitBackgroundWork(invocation);
+    return sinkId;
+  }
+
+  uncaught(id, [name, message, stack], phase) {
+    const invocation = this.invocations.get(id ?? 0) ?? this.current;
+    const error = new WorkerError('exception', `${name}: ${message}`, {
+      stack: this.stacks.map(stack || `${name}: ${message}`),
+      passThrough: invocation?.passThrough ?? false,
+    });
+    this.hooks.error(error, phase);
+    // Only the handler's own failure decides the response; background failures are just logged.
+    if (phase === 'fetch' && invocation && !invocation.responded) {
+      invocation.responded = true;
+      invocation.response.reject(error);
+    }
+  }
+
+  #limitBackgroundWork(invocation) {
+    const timer = setTimeout(() => {
+      if (!invocation.finished) {
+        this.hooks.log('warn', 'waitUntil() tasks did not complete within the allowed time after the response was sent; they were cancelled.');
+        this.finish(invocation.id);
+      }
+    }, WAIT_UNTIL_LIMIT_MS);
+    timer.unref();
+    invocation.settled.promise.then(() => clearTimeout(timer));
+  }
+
+  // The invocation is over: its response was sent and its waitUntil() work settled. Everything it
+  // still holds is released; timers it left behind are cancelled (their ids are returned so the
+  // isolate can forget them too).
+  finish(id) {
+    const invocation = this.invocations.get(id);
+    if (!invocation) return [];
+    invocation.finished = true;
+    this.invocations.delete(id);
+    this.#release(invocation);
+    const cancelled = [];
+    for (const [timerId, timer] of this.timers) {
+      if (timer.invocation === invocation) {
+        clearTimeout(timer.handle);
+        this.timers.delete(timerId);
+        cancelled.push(timerId);
+      }
+    }
+    invocation.settled.resolve();
+    return cancelled;
+  }
+
+  #release(invocation) {
+    for (const [table, id] of invocation.resources) {
+      const resource = this[table].get(id);
+      if (!resource) continue;
+      // A response body still streaming to the client stays alive until it ends on its own.
+      if (table === 'sinks' && !resource.closed) continue;
+      if (table === 'sources') resource.cancel();
+      if (table === 'fetches') resource.controller.abort();
+      this[table].delete(id);
+    }
+  }
+
+  // ---- death ----
+
+  #die(error) {
+    if (this.dead) return;
+    this.dead = error;
+    this.hooks.error(error, 'limit');
+    for (const invocation of this.invocations.values()) {
+      if (!invocation.responded) invocation.response.reject(error);
+      invocation.responded = true;
+      invocation.finished = true;
+      invocation.settled.resolve();
+    }
+    for (const sink of this.sinks.values()) sink.end([error.name, error.message]);
+    this.dispose();
+  }
+
+  dispose() {
+    if (!this.dead) this.dead = workerRestarted();
+    for (const source of this.sources.values()) source.cancel();
+    for (const pending of this.fetches.values()) pending.controller.abort();
+    for (const timer of this.timers.values()) clearTimeout(timer.handle);
+    this.sources.clear();
+    this.sinks.clear();
+    this.fetches.clear();
+    this.timers.clear();
+    this.invocations.clear();
+    if (this.isolate && !this.isolate.isDisposed) this.isolate.dispose();
+  }
+}

@@ -1,0 +1,178 @@
+// Delivers events from the host to the worker's handlers and sends the results back: the fetch
+// event for both module workers (`export default { fetch }`, or a WorkerEntrypoint class) and
+// service-worker scripts (`addEventListener("fetch", ...)`), the execution context, and the
+// response body pump.
+import { hostCall } from './internal/bridge.js';
+import { kBodySource } from './internal/symbols.js';
+import { hostReadable, pumpToHost } from './streams.js';
+import { Request } from './request.js';
+import { Response } from './response.js';
+import { headersFromList, headersToList } from './internal/header-list.js';
+import { Event } from './events.js';
+import { WorkerEntrypoint } from './workers-module.js';
+import { forgetTimer } from './timers.js';
+
+let mainExports = null;
+let env = {};
+const serviceWorkerListeners = new Map();
+const live = new Map(); // invocation id -> Invocation, while it runs
+
+export function setEnv(value) {
+  env = value;
+}
+
+export function getEnv() {
+  return env;
+}
+
+export function setMainExports(namespace) {
+  mainExports = namespace;
+}
+
+// Service-worker syntax: the global addEventListener.
+export function addGlobalEventListener(type, listener) {
+  if (typeof listener !== 'function' && typeof listener?.handleEvent !== 'function') return;
+  if (!serviceWorkerListeners.has(type)) serviceWorkerListeners.set(type, []);
+  serviceWorkerListeners.get(type).push(listener);
+}
+
+export function removeGlobalEventListener(type, listener) {
+  const list = serviceWorkerListeners.get(type);
+  const at = list ? list.indexOf(listener) : -1;
+  if (at >= 0) list.splice(at, 1);
+}
+
+export function describeError(err) {
+  if (err instanceof Error || (err && typeof err === 'object' && 'message' in err)) {
+    return [String(err.name ?? 'Error'), String(err.message), String(err.stack ?? '')];
+  }
+  return ['Error', String(err), ''];
+}
+
+class ExecutionContext {
+  #invocation;
+  constructor(invocation) {
+    this.#invocation = invocation;
+  }
+  waitUntil(promise) {
+    this.#invocation.waitUntil(promise);
+  }
+  passThroughOnException() {
+    hostCall('passThroughOnException', this.#invocation.id);
+  }
+  get props() {
+    return {};
+  }
+}
+
+// One event being handled: tracks waitUntil promises and tells the host when all settled.
+class Invocation {
+  constructor(id) {
+    this.id = id;
+    this.pending = [];
+    this.context = new ExecutionContext(this);
+    live.set(id, this);
+  }
+  waitUntil(promise) {
+    this.pending.push(Promise.resolve(promise).catch((err) => {
+      hostCall('uncaught', this.id, describeError(err), 'waitUntil');
+    }));
+  }
+  async settle() {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0);
+      await Promise.all(batch);
+    }
+    live.delete(this.id);
+    for (const timerId of hostCall('settled', this.id)) forgetTimer(timerId);
+  }
+}
+
+class FetchEvent extends Event {
+  #invocation;
+  #respondWith = null;
+  constructor(request, invocation) {
+    super('fetch');
+    this.request = request;
+    this.#invocation = invocation;
+  }
+  respondWith(response) {
+    if (this.#respondWith) throw new DOMException("FetchEvent.respondWith() has already been called; it can only be called once.", 'InvalidStateError');
+    this.#respondWith = Promise.resolve(response);
+  }
+  waitUntil(promise) {
+    this.#invocation.waitUntil(promise);
+  }
+  passThroughOnException() {
+    this.#invocation.context.passThroughOnException();
+  }
+  get responded() {
+    return this.#respondWith;
+  }
+}
+
+function callFetchHandler(request, invocation) {
+  const handler = mainExports?.default;
+  if (handler !== undefined) {
+    if (typeof handler === 'function' && handler.prototype instanceof WorkerEntrypoint) {
+      const instance = new handler(invocation.context, env);
+      if (typeof instance.fetch !== 'function') throw new Error("Handler does not export a fetch() function.");
+      return instance.fetch(request);
+    }
+    if (typeof handler?.fetch !== 'function') throw new Error("Handler does not export a fetch() function.");
+    return handler.fetch(request, env, invocation.context);
+  }
+  const listeners = serviceWorkerListeners.get('fetch');
+  if (!listeners || listeners.length === 0) throw new Error('No event handlers were registered for this event.');
+  const event = new FetchEvent(request, invocation);
+  for (const listener of listeners) {
+    if (typeof listener === 'function') listener.call(globalThis, event);
+    else listener.handleEvent(event);
+  }
+  if (!event.responded) throw new Error('No response was provided: the fetch event listener did not call respondWith().');
+  return event.responded;
+}
+
+async function sendResponse(invocation, response) {
+  if (!(response instanceof Response)) {
+    throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
+  }
+  const headers = headersToList(response.headers);
+  const source = response[kBodySource];
+  if (response.body === null || source !== undefined) {
+    hostCall('respond', invocation.id, response.status, response.statusText, headers, source ?? null, 0);
+    return;
+  }
+  const sinkId = hostCall('respond', invocation.id, response.status, response.statusText, headers, null, 1);
+  await pumpToHost(response.body, sinkId);
+}
+
+// `waitUntil` imported from cloudflare:workers: extends whichever event is running now.
+export function waitUntilCurrent(promise) {
+  const invocation = live.get(hostCall('currentInvocation'));
+  if (!invocation) throw new Error('waitUntil() can only be called while an event is being handled.');
+  invocation.waitUntil(promise);
+}
+
+// Entered by the host for each incoming HTTP request.
+export function dispatchFetch(id, method, url, headers, cf, sourceId) {
+  const invocation = new Invocation(id);
+  let result;
+  try {
+    const request = new Request(url, {
+      method,
+      headers: headersFromList(headers),
+      body: sourceId ? hostReadable(sourceId) : null,
+      cf,
+      duplex: 'half',
+    });
+    result = callFetchHandler(request, invocation);
+  } catch (err) {
+    result = Promise.reject(err);
+  }
+  Promise.resolve(result)
+    .then((response) => sendResponse(invocation, response))
+    .catch((err) => hostCall('uncaught', id, describeError(err), 'fetch'))
+    .then(() => invocation.settle());
+}
+

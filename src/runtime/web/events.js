@@ -1,0 +1,293 @@
+// Event, EventTarget and CustomEvent (DOM Standard), for targets without a tree: dispatch only
+// ever reaches the target itself, so there are no capturing or bubbling parents.
+import { DOMException } from './dom-exception.js';
+
+// Event internals are kept here rather than in private fields so EventTarget can reach them.
+const state = new WeakMap();
+
+function internals(event) {
+  const s = state.get(event);
+  if (!s) throw new TypeError('Illegal invocation');
+  return s;
+}
+
+const now = () => globalThis.performance?.now() ?? Date.now();
+
+export class Event {
+  constructor(type, init = undefined) {
+    if (arguments.length === 0) throw new TypeError("Failed to construct 'Event': 1 argument required, but only 0 present.");
+    state.set(this, {
+      type: String(type),
+      bubbles: Boolean(init?.bubbles),
+      cancelable: Boolean(init?.cancelable),
+      composed: Boolean(init?.composed),
+      target: null,
+      currentTarget: null,
+      phase: 0,
+      stopPropagation: false,
+      stopImmediate: false,
+      canceled: false,
+      inPassiveListener: false,
+      dispatching: false,
+      timeStamp: now(),
+    });
+  }
+
+  get type() {
+    return internals(this).type;
+  }
+  get target() {
+    return internals(this).target;
+  }
+  get srcElement() {
+    return internals(this).target;
+  }
+  get currentTarget() {
+    return internals(this).currentTarget;
+  }
+  get eventPhase() {
+    return internals(this).phase;
+  }
+  get bubbles() {
+    return internals(this).bubbles;
+  }
+  get cancelable() {
+    return internals(this).cancelable;
+  }
+  get composed() {
+    return internals(this).composed;
+  }
+  get defaultPrevented() {
+    return internals(this).canceled;
+  }
+  get isTrusted() {
+    internals(this);
+    return false;
+  }
+  get timeStamp() {
+    return internals(this).timeStamp;
+  }
+  get cancelBubble() {
+    return internals(this).stopPropagation;
+  }
+  set cancelBubble(value) {
+    if (value) internals(this).stopPropagation = true;
+  }
+  get returnValue() {
+    return !internals(this).canceled;
+  }
+  set returnValue(value) {
+    if (!value) this.preventDefault();
+  }
+
+  composedPath() {
+    const s = internals(this);
+    return s.currentTarget ? [s.currentTarget] : [];
+  }
+
+  stopPropagation() {
+    internals(this).stopPropagation = true;
+  }
+
+  stopImmediatePropagation() {
+    const s = internals(this);
+    s.stopPropagation = true;
+    s.stopImmediate = true;
+  }
+
+  preventDefault() {
+    const s = internals(this);
+    if (s.cancelable && !s.inPassiveListener) s.canceled = true;
+  }
+
+  initEvent(type, bubbles = false, cancelable = false) {
+    const s = internals(this);
+    if (s.dispatching) return;
+    Object.assign(s, {
+      type: String(type), bubbles: Boolean(bubbles), cancelable: Boolean(cancelable),
+      target: null, stopPropagation: false, stopImmediate: false, canceled: false,
+    });
+  }
+}
+
+const PHASES = { NONE: 0, CAPTURING_PHASE: 1, AT_TARGET: 2, BUBBLING_PHASE: 3 };
+for (const [name, value] of Object.entries(PHASES)) {
+  Object.defineProperty(Event, name, { value, enumerable: true });
+  Object.defineProperty(Event.prototype, name, { value, enumerable: true });
+}
+Object.defineProperty(Event.prototype, Symbol.toStringTag, { value: 'Event', configurable: true });
+
+export class CustomEvent extends Event {
+  #detail;
+  constructor(type, init = undefined) {
+    if (arguments.length === 0) throw new TypeError("Failed to construct 'CustomEvent': 1 argument required, but only 0 present.");
+    super(type, init);
+    this.#detail = init?.detail ?? null;
+  }
+  get detail() {
+    return this.#detail;
+  }
+  initCustomEvent(type, bubbles = false, cancelable = false, detail = null) {
+    if (internals(this).dispatching) return;
+    this.initEvent(type, bubbles, cancelable);
+    this.#detail = detail;
+  }
+}
+Object.defineProperty(CustomEvent.prototype, Symbol.toStringTag, { value: 'CustomEvent', configurable: true });
+
+function flattenOptions(options) {
+  if (typeof options === 'boolean') return { capture: options };
+  if (options === null || typeof options !== 'object') return { capture: false };
+  return options;
+}
+
+// Exceptions thrown by listeners are reported, never propagated to dispatchEvent's caller.
+function report(err) {
+  if (typeof globalThis.reportError === 'function') globalThis.reportError(err);
+  else console.error(err);
+}
+
+const listenerLists = new WeakMap();
+
+export class EventTarget {
+  constructor() {
+    listenerLists.set(this, new Map());
+  }
+
+  addEventListener(type, callback, options = undefined) {
+    const lists = targetLists(this);
+    const opts = flattenOptions(options);
+    const capture = Boolean(opts.capture);
+    const signal = opts.signal;
+    if (signal !== undefined && !isAbortSignal(signal)) {
+      throw new TypeError("Failed to execute 'addEventListener' on 'EventTarget': member signal is not of type AbortSignal.");
+    }
+    if (callback === null || callback === undefined) return;
+    if (typeof callback !== 'function' && typeof callback !== 'object') {
+      throw new TypeError("Failed to execute 'addEventListener' on 'EventTarget': The callback provided as parameter 2 is not an object.");
+    }
+    if (signal?.aborted) return;
+    type = String(type);
+    let list = lists.get(type);
+    if (!list) lists.set(type, (list = []));
+    if (list.some((l) => l.callback === callback && l.capture === capture)) return;
+    const listener = { callback, capture, once: Boolean(opts.once), passive: Boolean(opts.passive), removed: false };
+    list.push(listener);
+    if (signal) {
+      signal.addEventListener('abort', () => this.removeEventListener(type, callback, { capture }), { once: true });
+    }
+  }
+
+  removeEventListener(type, callback, options = undefined) {
+    const lists = targetLists(this);
+    const capture = Boolean(flattenOptions(options).capture);
+    const list = lists.get(String(type));
+    if (!list) return;
+    const at = list.findIndex((l) => l.callback === callback && l.capture === capture);
+    if (at >= 0) {
+      list[at].removed = true;
+      list.splice(at, 1);
+    }
+  }
+
+  dispatchEvent(event) {
+    const lists = targetLists(this);
+    const s = state.get(event);
+    if (!s) throw new TypeError("Failed to execute 'dispatchEvent' on 'EventTarget': parameter 1 is not of type 'Event'.");
+    if (s.dispatching) {
+      throw new DOMException("Failed to execute 'dispatchEvent' on 'EventTarget': The event is already being dispatched.", 'InvalidStateError');
+    }
+    s.dispatching = true;
+    s.target = this;
+    s.currentTarget = this;
+    s.phase = PHASES.AT_TARGET;
+    // Listeners added during dispatch are not invoked: work on a snapshot.
+    const snapshot = [...(lists.get(s.type) ?? [])];
+    // At the target, capturing listeners run before non-capturing ones.
+    for (const capturePass of [true, false]) {
+      if (s.stopPropagation) break;
+      for (const listener of snapshot) {
+        if (listener.capture !== capturePass || listener.removed) continue;
+        if (listener.once) this.removeEventListener(s.type, listener.callback, { capture: listener.capture });
+        invoke(this, listener, event, s);
+        if (s.stopImmediate) break;
+      }
+      if (s.stopImmediate) break;
+    }
+    s.dispatching = false;
+    s.phase = PHASES.NONE;
+    s.currentTarget = null;
+    s.stopPropagation = false;
+    s.stopImmediate = false;
+    return !s.canceled;
+  }
+}
+Object.defineProperty(EventTarget.prototype, Symbol.toStringTag, { value: 'EventTarget', configurable: true });
+
+function targetLists(target) {
+  let lists = listenerLists.get(target);
+  if (!lists) {
+    // A subclass instance whose constructor ran before ours, or EventTarget.prototype methods
+    // called on a plain object (user code sometimes mixes them in).
+    if (target === null || (typeof target !== 'object' && typeof target !== 'function')) throw new TypeError('Illegal invocation');
+    listenerLists.set(target, (lists = new Map()));
+  }
+  return lists;
+}
+
+function invoke(target, listener, event, s) {
+  if (listener.passive) s.inPassiveListener = true;
+  try {
+    const { callback } = listener;
+    if (typeof callback === 'function') {
+      callback.call(target, event);
+    } else {
+      const handleEvent = callback.handleEvent;
+      if (typeof handleEvent !== 'function') throw new TypeError("'handleEvent' property of the event listener is not callable.");
+      handleEvent.call(callback, event);
+    }
+  } catch (err) {
+    report(err);
+  }
+  s.inPassiveListener = false;
+}
+
+function isAbortSignal(value) {
+  return value !== null && typeof value === 'object' && typeof value.aborted === 'boolean' && typeof value.addEventListener === 'function';
+}
+
+// `on<type>` event handler attributes: the handler occupies one listener slot, registered on
+// first assignment and kept in place when replaced, as HTML specifies.
+export function defineEventHandler(proto, type) {
+  const handlers = new WeakMap();
+  Object.defineProperty(proto, `on${type}`, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      return handlers.get(this)?.value ?? null;
+    },
+    set(value) {
+      const fn = typeof value === 'function' || (value !== null && typeof value === 'object') ? value : null;
+      let slot = handlers.get(this);
+      if (!slot) {
+        if (fn === null) return;
+        slot = {
+          value: fn,
+          listener: (event) => {
+            const handler = slot.value;
+            if (typeof handler !== 'function') return;
+            const result = handler.call(this, event);
+            if (result === false) event.preventDefault();
+          },
+        };
+        handlers.set(this, slot);
+        this.addEventListener(type, slot.listener);
+      } else if (fn === null) {
+        this.removeEventListener(type, slot.listener);
+        handlers.delete(this);
+      } else {
+        slot.value = fn;
+      }
+    },
+  });
+}

@@ -1,0 +1,44 @@
+// Outbound fetch(): the request is handed to the host, which performs it (counting it as a
+// subrequest) and streams the response body back.
+import { hostAsync, hostCall } from './internal/bridge.js';
+import { kBodySource } from './internal/symbols.js';
+import { hostReadable, pumpToHost } from './streams.js';
+import { Request } from './request.js';
+import { Response } from './response.js';
+import { headersFromList, headersToList } from './internal/header-list.js';
+
+export async function fetch(input, init = undefined) {
+  const request = new Request(input, init);
+  const signal = request.signal;
+  signal.throwIfAborted();
+
+  const headers = headersToList(request.headers);
+
+  let body = null;
+  let sinkId = 0;
+  if (request.body !== null) {
+    const source = request[kBodySource];
+    if (source !== undefined) body = source;
+    else sinkId = hostCall('sinkCreate');
+  }
+
+  const callId = hostCall('fetchStart', request.method, request.url, headers, request.redirect, body, sinkId);
+  const onAbort = () => hostCall('fetchAbort', callId, [signal.reason?.name ?? 'AbortError', String(signal.reason?.message ?? 'The operation was aborted.')]);
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (sinkId) pumpToHost(request.body, sinkId).catch(() => {});
+
+  try {
+    const [status, statusText, responseHeaders, url, redirected, sourceId] = await hostAsync('fetchResult', callId);
+    const response = new Response(sourceId ? hostReadable(sourceId) : null, { status, statusText, headers: headersFromList(responseHeaders) });
+    Object.defineProperties(response, {
+      url: { value: url, enumerable: false },
+      redirected: { value: redirected, enumerable: false },
+    });
+    return response;
+  } catch (err) {
+    if (signal.aborted) throw signal.reason;
+    throw err;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,152 @@
+// Entry point of the prelude: the Web platform every worker isolate starts with.
+// `boot` receives the single host function, installs the globals and returns the one function
+// through which the host enters the isolate from then on.
+import { installHost, hostCall, complete } from './internal/bridge.js';
+import { setClock, installFrozenDate, now } from './internal/clock.js';
+import { Entry } from './internal/protocol.js';
+import * as streams from './streams.js';
+import { setTimeout, setInterval, clearTimeout, clearInterval, fireTimer } from './timers.js';
+import { fetch } from './fetch.js';
+import { Headers } from './headers.js';
+import { Request } from './request.js';
+import { Response } from './response.js';
+import { URL, URLSearchParams } from './url.js';
+import { TextEncoder, TextDecoder } from './encoding.js';
+import { atob, btoa } from './base64.js';
+import { Event, EventTarget, CustomEvent } from './events.js';
+import { AbortController, AbortSignal } from './abort.js';
+import { DOMException } from './dom-exception.js';
+import { structuredClone } from './structured-clone.js';
+import { Blob, File } from './blob.js';
+import { FormData } from './form-data.js';
+import { Crypto } from './crypto.js';
+import { createConsole } from './console.js';
+import { createWorkersModule } from './workers-module.js';
+import {
+  dispatchFetch, setEnv, getEnv, setMainExports, addGlobalEventListener, removeGlobalEventListener,
+  describeError, waitUntilCurrent,
+} from './dispatch.js';
+
+function define(target, values) {
+  for (const [name, value] of Object.entries(values)) {
+    Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
+  }
+}
+
+function reportError(error) {
+  hostCall('uncaught', 0, describeError(error), 'reportError');
+}
+
+function queueMicrotask(callback) {
+  if (typeof callback !== 'function') throw new TypeError('The "callback" argument must be of type function.');
+  Promise.resolve().then(callback).catch(reportError);
+}
+
+class Performance {
+  get timeOrigin() {
+    return 0;
+  }
+  now() {
+    return now();
+  }
+}
+
+class Navigator {
+  get userAgent() {
+    return 'Cloudflare-Workers';
+  }
+  get hardwareConcurrency() {
+    return 1;
+  }
+}
+
+function installGlobals(global) {
+  installFrozenDate(global);
+  define(global, {
+    ReadableStream: streams.ReadableStream,
+    ReadableStreamDefaultReader: streams.ReadableStreamDefaultReader,
+    ReadableStreamBYOBReader: streams.ReadableStreamBYOBReader,
+    ReadableStreamDefaultController: streams.ReadableStreamDefaultController,
+    ReadableByteStreamController: streams.ReadableByteStreamController,
+    ReadableStreamBYOBRequest: streams.ReadableStreamBYOBRequest,
+    WritableStream: streams.WritableStream,
+    WritableStreamDefaultWriter: streams.WritableStreamDefaultWriter,
+    WritableStreamDefaultController: streams.WritableStreamDefaultController,
+    TransformStream: streams.TransformStream,
+    TransformStreamDefaultController: streams.TransformStreamDefaultController,
+    ByteLengthQueuingStrategy: streams.ByteLengthQueuingStrategy,
+    CountQueuingStrategy: streams.CountQueuingStrategy,
+    Headers, Request, Response, fetch,
+    URL, URLSearchParams,
+    TextEncoder, TextDecoder, atob, btoa,
+    Event, EventTarget, CustomEvent, AbortController, AbortSignal, DOMException,
+    Blob, File, FormData,
+    structuredClone, queueMicrotask, reportError,
+    setTimeout, setInterval, clearTimeout, clearInterval,
+    crypto: new Crypto(),
+    Crypto,
+    console: createConsole(),
+    performance: new Performance(),
+    navigator: new Navigator(),
+    self: global,
+    addEventListener: addGlobalEventListener,
+    removeEventListener: removeGlobalEventListener,
+  });
+  // Atomics.wait would block the thread that runs every worker of this process.
+  define(global.Atomics, {
+    wait() {
+      throw new TypeError('Atomics.wait cannot be called in this context');
+    },
+  });
+}
+
+// Built-in modules, reachable only while the worker's own modules load.
+function installBuiltins(global) {
+  const workers = createWorkersModule(getEnv(), waitUntilCurrent);
+  define(global, {
+    __outpostBuiltin(specifier, name) {
+      if (specifier === 'cloudflare:workers') return workers;
+      const [type, content] = hostCall('moduleData', name);
+      if (type === 'text') return content;
+      if (type === 'data') return content.buffer.slice(content.byteOffset, content.byteOffset + content.byteLength);
+      return new WebAssembly.Module(content);
+    },
+  });
+}
+
+function enter(time, kind, a, b, c, d, e, f) {
+  setClock(time);
+  try {
+    switch (kind) {
+      case Entry.COMPLETE:
+        return complete(a, b, c);
+      case Entry.FETCH:
+        return dispatchFetch(a, b, c, d, e, f);
+      case Entry.TIMER:
+        return fireTimer(a);
+      case Entry.ENV: {
+        const env = { ...a.vars, ...a.secrets };
+        setEnv(env);
+        // Service-worker scripts see their bindings as globals.
+        if (b === 'service-worker') define(globalThis, env);
+        installBuiltins(globalThis);
+        return undefined;
+      }
+      case Entry.MAIN:
+        delete globalThis.__outpostBuiltin;
+        return setMainExports(a);
+      default:
+        throw new Error(`unknown entry ${kind}`);
+    }
+  } catch (err) {
+    if (kind === Entry.MAIN || kind === Entry.ENV) throw err;
+    reportError(err);
+    return undefined;
+  }
+}
+
+export function boot(host) {
+  installHost(host);
+  installGlobals(globalThis);
+  return enter;
+}

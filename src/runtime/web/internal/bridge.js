@@ -1,0 +1,61 @@
+// The only way out of the isolate: one synchronous host function, installed once at boot.
+// Values crossing it are copied (strings, numbers, arrays, plain objects, Uint8Array);
+// no host object or host prototype is ever handed in.
+//
+// Synchronous ops return their value directly. Asynchronous ops take a call id; the host
+// answers later by entering the isolate through `complete(id, ok, value)`.
+
+import { HOST_ERROR as kHostError } from './protocol.js';
+
+let host = null;
+const pending = new Map();
+let nextCallId = 1;
+
+export function installHost(fn) {
+  host = fn;
+}
+
+// Errors from the host arrive as [name, message] and are rebuilt here, so user code only ever
+// sees errors of this isolate's own classes, with no host stack.
+export function rebuildError(detail) {
+  const [name, message] = detail;
+  const Ctor = globalThis[name];
+  if (name === 'DOMException' || (typeof Ctor === 'function' && Ctor.prototype instanceof Error) || name === 'Error') {
+    if (name === 'DOMException') return new globalThis.DOMException(message, detail[2] ?? 'Error');
+    return new Ctor(message);
+  }
+  const err = new Error(message);
+  err.name = name;
+  return err;
+}
+
+export function hostCall(op, ...args) {
+  const result = host(op, ...args);
+  if (result !== null && typeof result === 'object' && !ArrayBuffer.isView(result) && result[kHostError]) {
+    throw rebuildError(result[kHostError]);
+  }
+  return result;
+}
+
+export function hostAsync(op, ...args) {
+  const id = nextCallId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    try {
+      hostCall(op, id, ...args);
+    } catch (err) {
+      pending.delete(id);
+      reject(err);
+    }
+  });
+}
+
+// Entered from the host when an asynchronous op finishes.
+export function complete(id, ok, value) {
+  const call = pending.get(id);
+  if (!call) return;
+  pending.delete(id);
+  if (ok) call.resolve(value);
+  else call.reject(rebuildError(value));
+}
+

@@ -1,0 +1,33 @@
+// Workers' time semantics: the clock only moves when the isolate is entered from outside (a new
+// event, an I/O completion, a timer). During pure computation Date.now() and performance.now()
+// stand still, which blunts timing side channels.
+
+let current = 0;
+
+export function setClock(now) {
+  current = now;
+}
+
+export function now() {
+  return current;
+}
+
+// Replaces Date so that `Date.now()` and `new Date()` read the frozen clock. Dates built from
+// explicit arguments behave exactly as before; the prototype is shared so instanceof and
+// Object.prototype.toString keep working on every Date.
+export function installFrozenDate(global) {
+  const RealDate = global.Date;
+  function Date(...args) {
+    if (!new.target) return new RealDate(current).toString();
+    return Reflect.construct(RealDate, args.length === 0 ? [current] : args, new.target);
+  }
+  Object.defineProperties(Date, {
+    prototype: { value: RealDate.prototype, writable: false },
+    now: { value: function now() { return current; }, writable: true, configurable: true },
+    parse: { value: RealDate.parse, writable: true, configurable: true },
+    UTC: { value: RealDate.UTC, writable: true, configurable: true },
+    length: { value: 7 },
+  });
+  Object.defineProperty(RealDate.prototype, 'constructor', { value: Date, writable: true, configurable: true });
+  Object.defineProperty(global, 'Date', { value: Date, writable: true, configurable: true });
+}

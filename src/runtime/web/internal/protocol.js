@@ -1,0 +1,12 @@
+// Numbers shared by the host and the isolate: which event an entry into the isolate delivers.
+// (Imported by both sides; plain data only.)
+export const Entry = Object.freeze({
+  COMPLETE: 0, // an asynchronous host op finished: (callId, ok, value)
+  FETCH: 1, // an HTTP request: (invocationId, method, url, headers, cf, sourceId)
+  TIMER: 2, // a timer fired: (timerId)
+  ENV: 3, // before modules load: (envDescription)
+  MAIN: 4, // after modules load: (mainModuleNamespace)
+});
+
+// The key marking a host op's failure in its return value: { [HOST_ERROR]: [name, message] }.
+export const HOST_ERROR = '__outpost_host_error__';

@@ -1,0 +1,148 @@
+// Request (Fetch Standard), shaped like Workers' Request: `cf`, a `signal` that is the one
+// given, `cache` limited to what Workers supports, and CORS-only init members rejected.
+import { Body, extractBody, initBody, takeBody, cloneBody } from './body.js';
+import { Headers, cloneHeaders, setHeadersGuard } from './headers.js';
+import { URL } from './url.js';
+import { AbortController, AbortSignal } from './abort.js';
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+// Methods Workers recognises and sends uppercased, whatever case they were given in.
+const KNOWN_METHODS = new Set([
+  'DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'PURGE', 'COPY', 'LOCK', 'MKCOL',
+  'MOVE', 'PROPFIND', 'PROPPATCH', 'SEARCH', 'UNLOCK', 'ACL', 'REPORT', 'MKACTIVITY', 'CHECKOUT',
+  'MERGE', 'M-SEARCH', 'NOTIFY', 'SUBSCRIBE', 'UNSUBSCRIBE', 'QUERY', 'BAN',
+]);
+const CACHE_MODES = new Set(['no-store', 'no-cache', 'reload']);
+// Init members Workers refuses outright: they only make sense for CORS in a browser.
+const UNIMPLEMENTED_MEMBERS = ['mode', 'credentials', 'referrer', 'referrerPolicy'];
+
+function normalizeMethod(value) {
+  const method = String(value);
+  const upper = method.toUpperCase();
+  if (!TOKEN.test(method) || FORBIDDEN_METHODS.has(upper)) throw new TypeError(`Invalid HTTP method string: ${method}`);
+  return KNOWN_METHODS.has(upper) ? upper : method;
+}
+
+function parseRedirect(value) {
+  const redirect = String(value).toLowerCase();
+  if (redirect !== 'follow' && redirect !== 'manual') {
+    throw new TypeError(
+      'Invalid redirect value, must be one of "follow" or "manual" ("error" won\'t be implemented since it does not make sense at the edge; use "manual" and check the response status code).',
+    );
+  }
+  return redirect;
+}
+
+export class Request extends Body {
+  #method = 'GET';
+  #url;
+  #headers;
+  #signal = null;
+  #redirect = 'follow';
+  #cf = undefined;
+  #cache = undefined;
+
+  constructor(input, init = undefined) {
+    if (arguments.length === 0) throw new TypeError("Failed to construct 'Request': 1 argument required, but only 0 present.");
+    if (init !== undefined && init !== null && typeof init !== 'object') {
+      throw new TypeError("Failed to construct 'Request': The provided value is not of type 'RequestInit'.");
+    }
+    super();
+    init ??= {};
+
+    let headersInit;
+    if (input instanceof Request) {
+      this.#url = input.#url;
+      this.#method = input.#method;
+      this.#redirect = input.#redirect;
+      this.#signal = input.#signal;
+      this.#cf = input.#cf;
+      this.#cache = input.#cache;
+      headersInit = input.#headers;
+    } else {
+      const url = String(input);
+      const parsed = URL.parse(url);
+      if (parsed === null) throw new TypeError(`Invalid URL: ${url}`);
+      this.#url = parsed.href;
+    }
+
+    // Each member is read once, as a WebIDL dictionary conversion does.
+    const { body: bodyInit, cache, cf, headers, integrity, method, redirect, signal } = init;
+    for (const member of UNIMPLEMENTED_MEMBERS) {
+      if (init[member] !== undefined) throw new Error(`The '${member}' field on 'RequestInitializerDict' is not implemented.`);
+    }
+    if (integrity !== undefined && String(integrity) !== '') {
+      throw new TypeError('Subrequest integrity checking is not implemented. The integrity option must be either undefined or an empty string.');
+    }
+    if (method !== undefined) this.#method = normalizeMethod(method);
+    if (headers !== undefined) headersInit = headers;
+    if (redirect !== undefined) this.#redirect = parseRedirect(redirect);
+    if (cache !== undefined) {
+      if (!CACHE_MODES.has(String(cache))) throw new TypeError(`Unsupported cache mode: ${cache}`);
+      this.#cache = String(cache);
+    }
+    if (signal !== undefined) {
+      if (signal !== null && !(signal instanceof AbortSignal)) {
+        throw new TypeError("Failed to construct 'Request': member signal is not of type AbortSignal.");
+      }
+      this.#signal = signal;
+    }
+    if (cf !== undefined) this.#cf = cf;
+
+    this.#headers = new Headers(headersInit);
+    setHeadersGuard(this.#headers, 'request');
+
+    const hasInitBody = bodyInit !== undefined && bodyInit !== null;
+    let body = null;
+    if (hasInitBody) body = extractBody(bodyInit);
+    // A body given in init (even null) replaces the input request's, which is left untouched.
+    else if (bodyInit === undefined && input instanceof Request) body = takeBody(input);
+
+    // Checked only when this constructor set the method or body: a GET request received with
+    // a body may still be passed on as it is.
+    if ((method !== undefined || hasInitBody) && body !== null && (this.#method === 'GET' || this.#method === 'HEAD')) {
+      throw new TypeError('Request with a GET or HEAD method cannot have a body.');
+    }
+    initBody(this, body, this.#headers);
+  }
+
+  get method() {
+    return this.#method;
+  }
+  get url() {
+    return this.#url;
+  }
+  get headers() {
+    return this.#headers;
+  }
+  get redirect() {
+    return this.#redirect;
+  }
+  // The signal given at construction, or one that never aborts.
+  get signal() {
+    this.#signal ??= new AbortController().signal;
+    return this.#signal;
+  }
+  get cf() {
+    return this.#cf;
+  }
+  get cache() {
+    return this.#cache;
+  }
+  get integrity() {
+    return '';
+  }
+  get keepalive() {
+    return false;
+  }
+
+  clone() {
+    const body = cloneBody(this);
+    const copy = new Request(this.#url, { method: this.#method, redirect: this.#redirect, cf: this.#cf, cache: this.#cache, signal: this.#signal });
+    copy.#headers = cloneHeaders(this.#headers);
+    initBody(copy, body, copy.#headers);
+    return copy;
+  }
+}
+Object.defineProperty(Request.prototype, Symbol.toStringTag, { value: 'Request', configurable: true });

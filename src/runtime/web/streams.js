@@ -1,0 +1,61 @@
+// Streams are the WHATWG reference implementation (web-streams-polyfill). This module adds the
+// two crossings to the host: a ReadableStream fed by a host source (incoming request bodies,
+// fetch responses) and a pump that drains a ReadableStream into a host sink (outgoing response
+// bodies, fetch uploads), both with backpressure.
+import { ReadableStream } from 'web-streams-polyfill';
+import { hostAsync, hostCall } from './internal/bridge.js';
+
+export * from 'web-streams-polyfill';
+
+// A ReadableStream that pulls chunks from host source `id` one read at a time, so nothing is
+// buffered beyond what the reader asked for.
+export function hostReadable(id) {
+  return new ReadableStream(
+    {
+      type: 'bytes',
+      async pull(controller) {
+        const chunk = await hostAsync('sourceRead', id);
+        if (chunk === null) {
+          controller.close();
+          // A BYOB request left pending by close must still be answered.
+          controller.byobRequest?.respond(0);
+        } else if (chunk.byteLength > 0) {
+          controller.enqueue(chunk);
+        }
+      },
+      cancel() {
+        hostCall('sourceCancel', id);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+// Writes every chunk of `stream` into host sink `id`. Resolves when the stream ended or the host
+// side went away (client disconnected), cancelling the stream in that case.
+export async function pumpToHost(stream, id) {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) {
+        throw new TypeError('This TransformStream is being used as a byte stream, but received an object of non-ArrayBuffer/ArrayBufferView type on its writable side.');
+      }
+      const bytes = value instanceof Uint8Array ? value : new Uint8Array(ArrayBuffer.isView(value) ? value.buffer : value, value.byteOffset ?? 0, value.byteLength);
+      let state = hostCall('sinkWrite', id, bytes);
+      if (state === 'full') state = await hostAsync('sinkDrain', id);
+      if (state === 'closed') {
+        await reader.cancel(new Error('The client disconnected.'));
+        return false;
+      }
+    }
+    hostCall('sinkEnd', id, null);
+    return true;
+  } catch (err) {
+    hostCall('sinkEnd', id, [err?.name ?? 'Error', String(err?.message ?? err)]);
+    throw err;
+  } finally {
+    reader.releaseLock();
+  }
+}

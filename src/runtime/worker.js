@@ -1,0 +1,77 @@
+// The runtime's public face: one Worker, backed by an isolate that is replaced transparently when
+// a limit kills it. Knows nothing of HTTP servers or config files.
+import { IsolateHost } from './isolate-host.js';
+import { WorkerError } from './errors.js';
+
+export { WorkerError };
+
+export const DEFAULT_LIMITS = Object.freeze({
+  cpuMs: 30_000, // [limits] cpu_ms
+  memoryMb: 128,
+  subrequests: 1000, // [limits] subrequests
+  startupMs: 1000, // CPU for the global scope
+});
+
+export class Worker {
+  #host = null;
+
+  // bundle: the bundler's output; env: { vars, secrets }; limits: overrides of DEFAULT_LIMITS;
+  // log(level, message): console output and errors of this worker.
+  constructor({ name, bundle, env = {}, limits = {}, log = () => {} }) {
+    this.name = name;
+    this.spec = {
+      name,
+      bundle,
+      env: { vars: env.vars ?? {}, secrets: env.secrets ?? {} },
+      limits: { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) },
+    };
+    this.log = log;
+    this.restarts = 0;
+  }
+
+  // Starts the isolate now so that startup errors surface here. Throws a WorkerError.
+  start() {
+    this.#live();
+    return this;
+  }
+
+  #live() {
+    if (this.#host && !this.#host.dead) return this.#host;
+    if (this.#host) this.restarts += 1;
+    const host = new IsolateHost(this.spec, {
+      log: this.log,
+      error: (error) => this.log('error', formatError(error)),
+    });
+    host.start();
+    this.#host = host;
+    return host;
+  }
+
+  // request: { method, url, headers (flat [name, value, ...]), cf, body (Readable | null) }.
+  // Resolves with { status, statusText, headers, body (null | Buffer | Readable), invocation }.
+  fetch(request) {
+    let host;
+    try {
+      host = this.#live();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return host.fetch(request);
+  }
+
+  // Resident heap of the isolate, for memory accounting.
+  heapStatistics() {
+    return this.#host && !this.#host.dead ? this.#host.isolate.getHeapStatisticsSync() : null;
+  }
+
+  dispose() {
+    this.#host?.dispose();
+    this.#host = null;
+  }
+}
+
+// One log entry for a failed event: the source-mapped stack of an uncaught error, or the limit hit.
+export function formatError(error) {
+  if (!(error instanceof WorkerError)) return String(error?.stack ?? error);
+  return error.workerStack ? `Uncaught ${error.workerStack}` : error.message;
+}

@@ -1,0 +1,78 @@
+// HTTP ingress: turns Node's requests into worker fetch events and streams the responses back.
+import http from 'node:http';
+import { pipeline } from 'node:stream';
+import { buildCf, edgeHeaders, isEdgeHeader } from './cf.js';
+import { errorResponse } from './error-page.js';
+
+const BODYLESS_METHODS = new Set(['GET', 'HEAD']);
+
+function hasBody(req) {
+  if (BODYLESS_METHODS.has(req.method)) return false;
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+function requestHeaders(req, cf) {
+  const headers = [];
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (!isEdgeHeader(raw[i])) headers.push(raw[i], raw[i + 1]);
+  }
+  headers.push(...edgeHeaders(req, cf));
+  return headers;
+}
+
+// options:
+//   worker(req)      -> the Worker serving this request, or null (404)
+//   dev              -> show stacks on error pages
+//   cf               -> overrides of request.cf's defaults
+//   onRequest(entry) -> { method, path, status, wallMs, cpuMs } once each response has ended
+export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverrides = {}, onRequest = () => {} }) {
+  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, async (req, res) => {
+    const started = performance.now();
+    const worker = pickWorker(req);
+    if (!worker) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('No worker is configured for this host.\n');
+      return;
+    }
+    const cf = buildCf(req, cfOverrides);
+    const scheme = req.socket.encrypted ? 'https' : 'http';
+    let invocation = null;
+    res.on('close', () => {
+      onRequest({ method: req.method, path: req.url, status: res.statusCode, wallMs: performance.now() - started, cpuMs: invocation?.cpuMs ?? 0, aborted: !res.writableFinished });
+    });
+    try {
+      const result = await worker.fetch({
+        method: req.method,
+        url: `${scheme}://${req.headers.host ?? 'localhost'}${req.url}`,
+        headers: requestHeaders(req, cf),
+        cf,
+        body: hasBody(req) ? req : null,
+      });
+      invocation = result.invocation;
+      writeResponse(req, res, result);
+    } catch (error) {
+      const page = errorResponse(error, { dev });
+      if (res.headersSent) res.destroy();
+      else res.writeHead(page.status, page.headers).end(page.body);
+    }
+  });
+  // Malformed HTTP never reaches a worker.
+  server.on('clientError', (err, socket) => {
+    if (socket.writable && !socket.destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy(err);
+  });
+  return server;
+}
+
+function writeResponse(req, res, { status, statusText, headers, body }) {
+  res.writeHead(status, statusText || undefined, headers);
+  if (body === null || req.method === 'HEAD') {
+    body?.destroy?.();
+    res.end();
+  } else if (Buffer.isBuffer(body)) {
+    res.end(body);
+  } else {
+    // A client that goes away destroys `res`, which destroys the body and cancels the worker's stream.
+    pipeline(body, res, () => {});
+  }
+}

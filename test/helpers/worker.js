@@ -1,0 +1,31 @@
+// Starts a real worker behind a real HTTP server on 127.0.0.1 for a test.
+import { once } from 'node:events';
+import { Worker } from '../../src/runtime/worker.js';
+import { createHttpServer } from '../../src/server/http.js';
+
+// source: an ES module (or service-worker script with { format: 'service-worker' }), or a full
+// bundle { format, mainModule, modules, sourceMaps }.
+export async function startWorker(source, { format = 'modules', env, limits, cf, dev = true } = {}) {
+  const bundle = typeof source === 'string'
+    ? { format, mainModule: 'index.js', modules: [{ name: 'index.js', type: 'esm', content: source }], sourceMaps: {} }
+    : source;
+  const logs = [];
+  const worker = new Worker({ name: 'test', bundle, env, limits, log: (level, message) => logs.push({ level, message }) }).start();
+  const requests = [];
+  const server = createHttpServer({ worker: () => worker, dev, cf, onRequest: (entry) => requests.push(entry) });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${server.address().port}`;
+  return {
+    url,
+    worker,
+    logs,
+    requests,
+    fetch: (path = '/', init) => fetch(new URL(path, url), init),
+    async dispose() {
+      server.closeAllConnections();
+      server.close();
+      worker.dispose();
+    },
+  };
+}
