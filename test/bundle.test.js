@@ -147,7 +147,7 @@ describe('npm dependencies resolve from node_modules', () => {
     const result = await bundleWorker(fixtureConfig('itty-app'));
     const worker = (await importBundle(result)).default;
     const home = await worker.fetch(new Request('http://x/'));
-    assert.equal(await home.text(), 'Hello from itty');
+    assert.equal(await home.json(), 'Hello from itty', 'AutoRouter formats results as JSON');
     const item = await worker.fetch(new Request('http://x/items/7'));
     assert.deepEqual(await item.json(), { item: '7' });
   });
@@ -258,7 +258,16 @@ describe('module rules', () => {
   test('find_additional_modules keeps matching imports as separate modules when bundling', async () => {
     const config = tempWorker(
       {
-        'src/index.js': 'export default { async fetch() { const m = await import("./lang/en.js"); return new Response(m.hello); } };',
+        'src/index.js': [
+          'export default {',
+          '  async fetch(request) {',
+          '    const fixed = await import("./lang/en.js");',
+          '    const lang = new URL(request.url).searchParams.get("lang");',
+          '    const chosen = await import(`./lang/${lang}.js`);',
+          '    return new Response(fixed.hello + chosen.hello);',
+          '  },',
+          '};',
+        ].join('\n'),
         'src/lang/en.js': 'export const hello = "hello";',
         'src/lang/fr.js': 'export const hello = "bonjour";',
       },
@@ -267,6 +276,7 @@ describe('module rules', () => {
     const result = await bundleWorker(config);
     assert.deepEqual(result.modules.map((m) => [m.name, m.type]), [['index.js', 'esm'], ['lang/en.js', 'esm'], ['lang/fr.js', 'esm']]);
     assert.match(result.modules[0].content, /import\("\.\/lang\/en\.js"\)/);
+    assert.match(result.modules[0].content, /import\("\.\/lang\/fr\.js"\)/, 'template-literal imports reach the found modules too');
     assert.doesNotMatch(result.modules[0].content, /bonjour|"hello"/);
   });
 });

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { BundleError, formatMessages, toBundleError } from './errors.js';
 import { createModuleCollector } from './collector.js';
-import { findAdditionalModules } from './modules.js';
+import { ADDITIONAL_MODULES_NEED_ESM, findAdditionalModules } from './modules.js';
 import { bundleless } from './no-bundle.js';
 import { parseRules } from './rules.js';
 
@@ -38,11 +38,14 @@ const EXTERNALS = [
  * @param {string} [options.outDir] also write the modules (and .map files) there
  * @param {number} [options.maxGzipBytes] size limit, default 10 MiB
  * @param {string} [options.nodeEnv] value of process.env.NODE_ENV in the bundle
- * @returns {Promise<{format, mainModule, modules, sourceMaps, watchFiles, sizeBytes, gzipSizeBytes, warnings}>}
+ * @returns {Promise<{format, mainModule, modules, sourceMaps, watchFiles, sizeBytes, gzipSizeBytes, exports, warnings}>}
+ *   `exports` lists the main module's export names; `warnings` holds formatted
+ *   esbuild warnings and module rule warnings (nothing is printed).
  */
 export async function bundleWorker(config, options = {}) {
   const input = normalizeInput(config);
   const result = input.noBundle ? await bundleless(input) : await bundled(input, options);
+  checkUniqueNames(result.modules);
   checkDurableObjectExports(input, result);
 
   const sizes = measure(result.modules);
@@ -80,7 +83,7 @@ async function bundled(input, options) {
   const foundModules = await discoverModules(input, parsedRules);
 
   let collector = newCollector(input, parsedRules, foundModules);
-  let build = await runEsbuild(input, options, 'esm', collector.plugin);
+  let build = await runEsbuild(input, options, 'esm', collector.plugin, foundModules);
   let entryOutput = findEntryOutput(build, input.rootDir);
   const format = entryOutput.exports.length > 0 ? 'modules' : 'service-worker';
 
@@ -88,7 +91,7 @@ async function bundled(input, options) {
     assertNoModuleImports(input, collector, foundModules);
     // Service workers are classic scripts: rebuild without ESM syntax.
     collector = newCollector(input, parsedRules, foundModules);
-    build = await runEsbuild(input, options, 'iife', collector.plugin);
+    build = await runEsbuild(input, options, 'iife', collector.plugin, foundModules);
     entryOutput = findEntryOutput(build, input.rootDir);
   }
 
@@ -99,8 +102,7 @@ async function bundled(input, options) {
     { name: mainModule, type: mainType, content: entryOutput.code.text },
     ...extra.map(({ name, type, content }) => ({ name, type, content })),
   ];
-  const map = JSON.parse(entryOutput.map.text);
-  map.file = mainModule;
+  const map = sourceMapFor(entryOutput, mainModule, input);
 
   return {
     format,
@@ -130,7 +132,12 @@ async function discoverModules(input, parsedRules) {
   return new Map(found.map((m) => [m.filePath, m]));
 }
 
-async function runEsbuild(input, options, format, collectorPlugin) {
+/**
+ * The output is placed in base_dir, the root of the module namespace, so that
+ * imports of found modules are written relative to it (`./lang/en.js`).
+ * Nothing is written to disk.
+ */
+async function runEsbuild(input, options, format, collectorPlugin, foundModules) {
   try {
     return await esbuild.build({
       entryPoints: [input.main],
@@ -139,9 +146,7 @@ async function runEsbuild(input, options, format, collectorPlugin) {
       metafile: true,
       logLevel: 'silent',
       absWorkingDir: input.rootDir,
-      // Nothing is written; putting the output in rootDir makes source map
-      // `sources` relative to it (e.g. "src/index.ts").
-      outdir: input.rootDir,
+      outdir: input.baseDir,
       entryNames: path.parse(input.main).name,
       allowOverwrite: true,
       format,
@@ -149,7 +154,9 @@ async function runEsbuild(input, options, format, collectorPlugin) {
       target: TARGET,
       conditions: CONDITIONS,
       mainFields: MAIN_FIELDS,
-      external: EXTERNALS,
+      // Found modules are external by absolute path: unlike plugins, this also
+      // covers esbuild's expansion of template-literal imports (import(`./lang/${x}.js`)).
+      external: [...EXTERNALS, ...foundModules.keys()],
       loader: { '.js': 'jsx', '.mjs': 'jsx', '.cjs': 'jsx' },
       sourcemap: 'external',
       sourcesContent: true,
@@ -173,10 +180,21 @@ async function runEsbuild(input, options, format, collectorPlugin) {
 /** The entry point's output file, its source map, and its export names. */
 function findEntryOutput(build, rootDir) {
   const [outPath, meta] = Object.entries(build.metafile.outputs).find(([, o]) => o.entryPoint !== undefined);
-  const codePath = path.resolve(rootDir, outPath);
+  const codePath = path.resolve(rootDir, outPath); // metafile paths are relative to absWorkingDir
   const code = build.outputFiles.find((f) => f.path === codePath);
   const map = build.outputFiles.find((f) => f.path === `${codePath}.map`);
   return { code, map, exports: meta.exports };
+}
+
+/** The parsed source map, with `sources` made relative to rootDir so traces name the user's files. */
+function sourceMapFor(entryOutput, mainModule, input) {
+  const map = JSON.parse(entryOutput.map.text);
+  const outDir = path.dirname(entryOutput.code.path);
+  map.file = mainModule;
+  map.sources = map.sources.map((source) =>
+    path.relative(input.rootDir, path.resolve(outDir, source)).split(path.sep).join('/'),
+  );
+  return map;
 }
 
 function assertNoModuleImports(input, collector, foundModules) {
@@ -190,10 +208,7 @@ function assertNoModuleImports(input, collector, foundModules) {
     );
   }
   if (foundModules.size > 0) {
-    throw new BundleError(
-      '`find_additional_modules` can only be used with an ES module entrypoint.\n' +
-        'Remove `find_additional_modules = true` from your configuration, or migrate to the ES module Worker format.',
-    );
+    throw new BundleError(ADDITIONAL_MODULES_NEED_ESM);
   }
 }
 
@@ -206,6 +221,14 @@ function inputFiles(metafile, rootDir) {
 
 // ---------------------------------------------------------------------------
 // Errors, checks, sizes, output
+
+function checkUniqueNames(modules) {
+  const seen = new Set();
+  for (const { name } of modules) {
+    if (seen.has(name)) throw new BundleError(`Two modules would both be named "${name}"; rename one of the files.`);
+    seen.add(name);
+  }
+}
 
 /**
  * wrangler refuses a worker whose Durable Object bindings name a class the

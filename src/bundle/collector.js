@@ -17,10 +17,10 @@ const NESTED = Symbol('outpost-collector-nested');
  */
 export function createModuleCollector({ parsedRules, baseDir, preserveFileNames, foundModules = new Map() }) {
   const modules = new Map();
-  // JavaScript rules only matter for modules found on disk; otherwise esbuild bundles JS.
-  const relevant = (rule) => foundModules.size > 0 || !isJavaScriptRule(rule);
-  const rules = parsedRules.rules.filter(relevant);
-  const removed = parsedRules.removedRules.filter(relevant);
+  // JavaScript is bundled by esbuild; JS rules only matter for modules found on
+  // disk, which the build marks external by absolute path (see bundle.js).
+  const rules = parsedRules.rules.filter((rule) => !isJavaScriptRule(rule));
+  const removed = parsedRules.removedRules.filter((rule) => !isJavaScriptRule(rule));
 
   const moduleName = (file, content) => {
     const relative = preserveFileNames ? relativeModuleName(baseDir, file) : null;
@@ -32,9 +32,7 @@ export function createModuleCollector({ parsedRules, baseDir, preserveFileNames,
     setup(build) {
       const sources = [...rules, ...removed].flatMap((rule) => rule.regexps.map((re) => `(?:${re.source})`));
       if (sources.length === 0) return;
-      const filter = new RegExp(sources.join('|'));
-
-      build.onResolve({ filter }, async (args) => {
+      build.onResolve({ filter: new RegExp(sources.join('|')) }, async (args) => {
         if (args.pluginData?.[NESTED]) return undefined;
         const rule = matchRule(rules, args.path);
         if (!rule) {
@@ -45,10 +43,8 @@ export function createModuleCollector({ parsedRules, baseDir, preserveFileNames,
         const resolved = await resolveFile(build, args);
         if (resolved.errors) return resolved;
         const file = resolved.path;
-
         const found = foundModules.get(file);
         if (found) return { path: `./${found.name}`, external: true };
-        if (isJavaScriptRule(rule)) return undefined; // not a found module: bundle it
 
         const type = RULE_TYPE_TO_MODULE_TYPE[rule.type];
         let content;

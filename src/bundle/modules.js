@@ -30,6 +30,11 @@ export async function readModule(file, type) {
   return new Uint8Array(bytes); // a copy, detached from Buffer's shared pool
 }
 
+/** wrangler's error for find_additional_modules next to a service-worker script. */
+export const ADDITIONAL_MODULES_NEED_ESM =
+  '`find_additional_modules` can only be used with an ES module entrypoint.\n' +
+  'Remove `find_additional_modules = true` from your configuration, or migrate to the ES module Worker format.';
+
 /** Error text when a file matches only a rule that an earlier rule of its type removed. */
 export function removedRuleMessage(file, rule) {
   const { regexps: _regexps, ...plain } = rule;

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { BundleError, toBundleError } from './errors.js';
-import { findAdditionalModules, readModule, relativeModuleName } from './modules.js';
+import { ADDITIONAL_MODULES_NEED_ESM, findAdditionalModules, readModule, relativeModuleName } from './modules.js';
 import {
   DEFAULT_MODULE_RULES,
   NO_BUNDLE_JS_RULES,
@@ -61,10 +61,7 @@ async function additionalModules(input, parsedRules, format) {
   if (format === 'service-worker') {
     // wrangler only allows additional modules next to an ES module entry point.
     if (input.raw?.find_additional_modules === true) {
-      throw new BundleError(
-        '`find_additional_modules` can only be used with an ES module entrypoint.\n' +
-          'Remove `find_additional_modules = true` from your configuration, or migrate to the ES module Worker format.',
-      );
+      throw new BundleError(ADDITIONAL_MODULES_NEED_ESM);
     }
     return [];
   }

@@ -83,15 +83,7 @@ export async function run(argv) {
   const cf = parseCf(values.cf);
 
   let current = await build(options);
-  const server = createHttpServer({ worker: () => current.worker, dev: true, cf, onRequest: logRequest });
-  const port = Number(values.port ?? current.config.dev?.port ?? 8787);
-  const ip = values.ip ?? current.config.dev?.ip ?? '127.0.0.1';
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port expects a port number, got ${values.port}`);
-  server.listen(port, ip);
-  await once(server, 'listening');
-  const shownHost = ip.includes(':') ? `[${ip}]` : ip;
-  logInfo(`Ready on http://${shownHost}:${server.address().port}`);
-
+  let building = Promise.resolve();
   const reload = async () => {
     const started = performance.now();
     try {
@@ -107,8 +99,21 @@ export async function run(argv) {
       logInfo('Still serving the previous version; fix the error and save again.');
     }
   };
-  const watcher = new FileWatcher(reload);
+  // One rebuild at a time; a change during a rebuild triggers one more after it.
+  const watcher = new FileWatcher(() => {
+    building = building.then(reload);
+  });
   watcher.update(current);
+
+  const server = createHttpServer({ worker: () => current.worker, dev: true, cf, onRequest: logRequest });
+  const port = Number(values.port ?? current.config.dev?.port ?? 8787);
+  // Only an ip written in the config counts; Outpost's default is the loopback address.
+  const ip = values.ip ?? current.config.raw.dev?.ip ?? '127.0.0.1';
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port expects a port number, got ${values.port}`);
+  server.listen(port, ip);
+  await once(server, 'listening');
+  const shownHost = ip.includes(':') ? `[${ip}]` : ip;
+  logInfo(`Ready on http://${shownHost}:${server.address().port}`);
 
   const stop = () => {
     watcher.close();

@@ -29,7 +29,15 @@ const WORKER_NAME = /^[a-z0-9_][a-z0-9_-]*$/;
  * @param {string} [options.cwd] where to start looking when configPath is not given
  * @param {string} [options.env] name of an `[env.<name>]` section to apply
  * @param {boolean} [options.noBundle] overrides `no_bundle` when set
- * @returns the normalized config (see README of this module in the function body)
+ * @returns {object} plain normalized config: { configPath, rootDir, env, name, main,
+ *   compatibilityDate, compatibilityFlags, vars, secrets, secretFiles, limits: { cpuMs, subrequests },
+ *   rules, noBundle, findAdditionalModules, baseDir, preserveFileNames, define, alias, minify,
+ *   keepNames, tsconfig, jsxFactory, jsxFragment, triggers: { crons }, kvNamespaces, d1Databases,
+ *   r2Buckets, services, durableObjects, migrations, queues: { producers, consumers }, routes,
+ *   workersDev, accountId, dev: { ip, port, inspectorPort, localProtocol, upstreamProtocol, host },
+ *   sendMetrics, keepVars, nodeCompat, uploadSourceMaps, observability, logpush, placement, assets,
+ *   build: { command, cwd, watchDir }, raw, warnings }. Paths are absolute; binding entries keep
+ *   wrangler's snake_case fields.
  * @throws {ConfigError}
  */
 export function loadConfig({ configPath, cwd = process.cwd(), env, noBundle } = {}) {
@@ -176,8 +184,9 @@ function withoutEnv(raw) {
 function applyEnvironment(ctx, raw, envName) {
   const envs = isPlainObject(raw.env) ? raw.env : {};
   if (!Object.hasOwn(envs, envName)) {
-    const defined = Object.keys(envs);
-    const list = defined.length > 0 ? `The defined environments are: ${defined.map((n) => `"${n}"`).join(', ')}.` : 'This file defines no environments.';
+    const defined = Object.keys(envs).map((n) => `"${n}"`);
+    const list =
+      defined.length > 0 ? `The defined environments are: ${defined.join(', ')}.` : 'This file defines no environments.';
     throw new ConfigError(
       `${ctx.file}: No environment found in configuration with name "${envName}". ${list}\n` +
         `Add an [env.${envName}] section to ${ctx.file} or pick one of the defined environments.`,

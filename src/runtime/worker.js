@@ -23,7 +23,7 @@ export class Worker {
       name,
       bundle,
       env: { vars: env.vars ?? {}, secrets: env.secrets ?? {} },
-      limits: { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) },
+      limits: { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(limits).filter(([, v]) => v != null)) },
     };
     this.log = log;
     this.restarts = 0;

@@ -9,20 +9,25 @@ import path from 'node:path';
 const BIN = new URL('../../bin/outpost.js', import.meta.url).pathname;
 const EXAMPLE = new URL('../../examples/hello', import.meta.url).pathname;
 
-// Starts `outpost dev` and collects its output; `waitFor(re)` resolves when a line matches.
+// Starts `outpost dev` and collects its output. `waitFor(re)` resolves when the output after the
+// previous match contains a match of `re`.
 function startDev(args, cwd) {
   const child = spawn(process.execPath, [BIN, 'dev', '--port', '0', ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
   let output = '';
-  const waiters = [];
+  let cursor = 0;
+  let waiter = null;
+  const check = () => {
+    if (!waiter) return;
+    const match = output.slice(cursor).match(waiter.re);
+    if (!match) return;
+    cursor += match.index + match[0].length;
+    const { resolve } = waiter;
+    waiter = null;
+    resolve(match);
+  };
   const onData = (chunk) => {
     output += chunk;
-    for (const waiter of [...waiters]) {
-      const match = output.slice(waiter.from).match(waiter.re);
-      if (match) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(match);
-      }
-    }
+    check();
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
@@ -33,8 +38,8 @@ function startDev(args, cwd) {
     },
     waitFor(re, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
-        const waiter = { re, resolve, from: output.length };
-        waiters.push(waiter);
+        waiter = { re, resolve };
+        check();
         setTimeout(() => reject(new Error(`timed out waiting for ${re}; output:\n${output}`)), timeoutMs).unref();
       });
     },
