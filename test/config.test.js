@@ -455,6 +455,29 @@ describe('paths and overrides', () => {
     });
   });
 
+  test('a main from the command line is relative to cwd and overrides the config', () => {
+    const dir = tomlWorker('', { 'other/worker.js': 'export default {};' });
+    const config = loadConfig({ cwd: dir, main: 'other/worker.js' });
+    assert.equal(config.main, path.join(dir, 'other/worker.js'));
+    assert.equal(config.baseDir, path.join(dir, 'other'));
+    assert.equal(config.name, 'w');
+
+    const noMain = workerDir({ 'wrangler.toml': 'compatibility_date = "2024-09-23"\n', ...ENTRY });
+    assert.equal(loadConfig({ cwd: noMain, main: 'src/index.js' }).main, path.join(noMain, 'src/index.js'));
+    assertConfigError({ cwd: noMain, main: 'src/nope.js' }, /The entry-point file at .*src\/nope\.js" was not found/);
+  });
+
+  test('with a main from the command line, no config file is needed', () => {
+    const dir = workerDir({ ...ENTRY, '.dev.vars': 'TOKEN=t\n' });
+    const config = loadConfig({ cwd: dir, main: 'src/index.js' });
+    assert.equal(config.configPath, null);
+    assert.equal(config.rootDir, dir);
+    assert.equal(config.name, null);
+    assert.equal(config.compatibilityDate, utcDate(0));
+    assert.deepEqual(config.secrets, { TOKEN: 't' });
+    assert.match(config.warnings[0], /No compatibility_date was specified/);
+  });
+
   test('base_dir defaults to the directory of main', () => {
     const config = loadConfig({ cwd: fixture('json') });
     assert.equal(config.baseDir, path.join(fixture('json'), 'src'));

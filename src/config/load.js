@@ -29,6 +29,8 @@ const WORKER_NAME = /^[a-z0-9_][a-z0-9_-]*$/;
  * @param {string} [options.cwd] where to start looking when configPath is not given
  * @param {string} [options.env] name of an `[env.<name>]` section to apply
  * @param {boolean} [options.noBundle] overrides `no_bundle` when set
+ * @param {string} [options.main] entry point from the command line: relative to cwd, overrides
+ *   `main`, and makes a config file optional (as `wrangler dev path/to/script` does)
  * @returns {object} plain normalized config: { configPath, rootDir, env, name, main,
  *   compatibilityDate, compatibilityFlags, vars, secrets, secretFiles, limits: { cpuMs, subrequests },
  *   rules, noBundle, findAdditionalModules, baseDir, preserveFileNames, define, alias, minify,
@@ -40,27 +42,29 @@ const WORKER_NAME = /^[a-z0-9_][a-z0-9_-]*$/;
  *   wrangler's snake_case fields.
  * @throws {ConfigError}
  */
-export function loadConfig({ configPath, cwd = process.cwd(), env, noBundle } = {}) {
+export function loadConfig({ configPath, cwd = process.cwd(), env, noBundle, main } = {}) {
   cwd = path.resolve(cwd);
   const file = configPath ? path.resolve(cwd, configPath) : findConfigFile(cwd);
-  if (!file) {
+  if (!file && !main) {
     throw new ConfigError(
       `No configuration file found in ${cwd} or its parent directories ` +
         `(looked for ${CONFIG_FILE_NAMES.join(', ')})`,
     );
   }
-  const label = labelFor(file, cwd);
-  const rawConfig = readConfigFile(file, label);
+  const label = file ? labelFor(file, cwd) : 'command line';
+  const rawConfig = file ? readConfigFile(file, label) : {};
   const ctx = { file: label, errors: [], warnings: [] };
 
   const envName = env || undefined;
   validateTopLevel(ctx, rawConfig);
-  const merged = envName ? applyEnvironment(ctx, rawConfig, envName) : withoutEnv(rawConfig);
-  checkEntryPoint(ctx, merged);
+  // Without a config file there are no sections to apply; the name still selects .dev.vars.<env>.
+  const merged = envName && file ? applyEnvironment(ctx, rawConfig, envName) : withoutEnv(rawConfig);
+  if (!main) checkEntryPoint(ctx, merged);
   throwIfErrors(ctx);
 
-  const rootDir = path.dirname(file);
-  const normalized = normalize(ctx, merged, { file, rootDir, envName, noBundle });
+  const rootDir = file ? path.dirname(file) : cwd;
+  const entry = main ? path.resolve(cwd, main) : undefined;
+  const normalized = normalize(ctx, merged, { file, rootDir, envName, noBundle, entry });
   throwIfErrors(ctx);
   return normalized;
 }
@@ -265,21 +269,23 @@ function checkEntryPoint(ctx, merged) {
 // ---------------------------------------------------------------------------
 // Normalization
 
-function normalize(ctx, merged, { file, rootDir, envName, noBundle }) {
+function normalize(ctx, merged, { file, rootDir, envName, noBundle, entry }) {
   const resolve = (p) => (p === undefined ? undefined : path.resolve(rootDir, p));
-  const main = resolve(merged.main);
+  const main = entry ?? resolve(merged.main);
   if (!existsSync(main)) {
     ctx.errors.push(
-      `${ctx.file}: "main" points to ${show(merged.main)}, which does not exist (looked for ${main})`,
+      entry
+        ? `The entry-point file at ${show(path.relative(process.cwd(), entry) || entry)} was not found (looked for ${entry})`
+        : `${ctx.file}: "main" points to ${show(merged.main)}, which does not exist (looked for ${main})`,
     );
   }
 
-  const compatibilityDate = merged.compatibility_date ?? defaultCompatibilityDate(ctx);
+  const compatibilityDate = merged.compatibility_date ?? defaultCompatibilityDate(ctx, file);
   const isNoBundle = noBundle ?? merged.no_bundle ?? false;
   const { secrets, files: secretFiles } = loadDevSecrets(rootDir, envName);
 
   return {
-    configPath: file,
+    configPath: file ?? null,
     rootDir,
     env: envName ?? null,
     name: merged.name ?? null,
@@ -340,11 +346,12 @@ function normalize(ctx, merged, { file, rootDir, envName, noBundle }) {
   };
 }
 
-function defaultCompatibilityDate(ctx) {
+function defaultCompatibilityDate(ctx, file) {
   const today = todayUtc();
+  const where = file ? `your ${path.basename(file)} file` : 'a wrangler configuration file';
   ctx.warnings.push(
     `No compatibility_date was specified. Using today's date: ${today}.\n` +
-      `Add one to your ${path.basename(ctx.file)} file: compatibility_date = "${today}"`,
+      `Add one to ${where}: compatibility_date = "${today}"`,
   );
   return today;
 }

@@ -91,6 +91,7 @@ export class IsolateHost {
     this.timers = new Map();
     this.invocations = new Map();
     this.nextId = 1;
+    this.pendingOps = 0; // asynchronous host operations not yet completed, for hang detection
     this.current = null;
     this.dead = null;
     this.stacks = new StackMapper(spec.bundle.sourceMaps);
@@ -172,6 +173,21 @@ export class IsolateHost {
       }
     }
     if (failure) this.#die(failure);
+    else if (this.pendingOps === 0 && this.timers.size === 0) this.#nothingCanHappen();
+  }
+
+  // No I/O is pending and no timer is set, so no promise in the isolate can ever settle again:
+  // events still waiting for a response never get one, as Workers reports it.
+  #nothingCanHappen() {
+    for (const invocation of [...this.invocations.values()]) {
+      if (!invocation.responded) {
+        invocation.responded = true;
+        const error = new WorkerError('exception', 'The script will never generate a response.');
+        this.hooks.error(error, 'fetch');
+        invocation.response.reject(error);
+      }
+      this.finish(invocation.id);
+    }
   }
 
   #turnTimeout(invocation) {
@@ -193,9 +209,16 @@ export class IsolateHost {
   // invocation that made the call.
   completeWith(callId, promise) {
     const invocation = this.current;
+    this.pendingOps += 1;
     promise.then(
-      (value) => this.#enter(invocation, Entry.COMPLETE, callId, true, value ?? null),
-      (err) => this.#enter(invocation, Entry.COMPLETE, callId, false, [ERROR_NAMES.has(err?.name) ? err.name : 'Error', String(err?.message ?? err)]),
+      (value) => {
+        this.pendingOps -= 1;
+        this.#enter(invocation, Entry.COMPLETE, callId, true, value ?? null);
+      },
+      (err) => {
+        this.pendingOps -= 1;
+        this.#enter(invocation, Entry.COMPLETE, callId, false, [ERROR_NAMES.has(err?.name) ? err.name : 'Error', String(err?.message ?? err)]);
+      },
     );
   }
 

@@ -220,3 +220,14 @@ export default { fetch(request) {
     await w.dispose();
   }
 });
+
+test('a handler whose promise can never settle gets a 500 instead of hanging', async () => {
+  const w = await startWorker(`export default { fetch() { return new Promise(() => {}); } };`);
+  try {
+    const res = await w.fetch('/');
+    assert.equal(res.status, 500);
+    assert.ok(w.logs.some((l) => /will never generate a response/.test(l.message)));
+  } finally {
+    await w.dispose();
+  }
+});

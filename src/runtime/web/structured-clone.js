@@ -71,9 +71,11 @@ function cloneValue(value, memory, transferSet) {
   if (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer) return remember(value);
   if (ArrayBuffer.isView(value)) {
     const Ctor = viewConstructor(value);
-    const buffer = cloneValue(value.buffer, memory, transferSet);
+    // Read before the buffer is cloned: transferring it detaches the view.
+    const { byteOffset } = value;
     const length = Ctor === DataView ? value.byteLength : value.length;
-    return remember(new Ctor(buffer, value.byteOffset, length));
+    const buffer = cloneValue(value.buffer, memory, transferSet);
+    return remember(new Ctor(buffer, byteOffset, length));
   }
   if (value instanceof Date) return remember(new Date(value.getTime()));
   if (value instanceof RegExp) return remember(new RegExp(value.source, value.flags));

@@ -1,0 +1,210 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { runChecks, value, assertTypeError, assertDOMException } from './run-checks.js';
+
+let results;
+let logs;
+before(async () => {
+  ({ results, logs } = await runChecks(`
+    await check('eventDefaults', () => {
+      const e = new Event('x');
+      return [e.type, e.bubbles, e.cancelable, e.composed, e.defaultPrevented, e.isTrusted, e.eventPhase, e.target, e.currentTarget, typeof e.timeStamp, e.returnValue, e.cancelBubble];
+    });
+    await check('eventInit', () => { const e = new Event('y', { bubbles: true, cancelable: true, composed: true }); return [e.bubbles, e.cancelable, e.composed]; });
+    await check('eventNoArgs', () => new Event());
+    await check('phases', () => [Event.NONE, Event.CAPTURING_PHASE, Event.AT_TARGET, Event.BUBBLING_PHASE, new Event('x').AT_TARGET]);
+    await check('preventDefault', () => {
+      const a = new Event('x', { cancelable: true });
+      a.preventDefault();
+      const b = new Event('x');
+      b.preventDefault();
+      const c = new Event('x', { cancelable: true });
+      c.returnValue = false;
+      return [a.defaultPrevented, b.defaultPrevented, c.defaultPrevented];
+    });
+    await check('dispatch', () => {
+      const t = new EventTarget();
+      const seen = [];
+      t.addEventListener('x', function (e) { seen.push(['fn', this === t, e.target === t, e.currentTarget === t, e.eventPhase]); });
+      t.addEventListener('x', { handleEvent(e) { seen.push(['obj', this !== t]); } });
+      const e = new Event('x', { cancelable: true });
+      const ret = t.dispatchEvent(e);
+      return [seen, ret, e.eventPhase, e.currentTarget, e.target === t];
+    });
+    await check('dispatchReturnsFalseWhenCanceled', () => {
+      const t = new EventTarget();
+      t.addEventListener('x', (e) => e.preventDefault());
+      return [t.dispatchEvent(new Event('x', { cancelable: true })), t.dispatchEvent(new Event('x'))];
+    });
+    await check('duplicates', () => {
+      const t = new EventTarget();
+      let n = 0;
+      const fn = () => n++;
+      t.addEventListener('x', fn);
+      t.addEventListener('x', fn);
+      t.addEventListener('x', fn, { capture: true });
+      t.dispatchEvent(new Event('x'));
+      t.removeEventListener('x', fn);
+      t.dispatchEvent(new Event('x'));
+      t.removeEventListener('x', fn, true);
+      t.dispatchEvent(new Event('x'));
+      return n;
+    });
+    await check('captureFirst', () => {
+      const t = new EventTarget();
+      const order = [];
+      t.addEventListener('x', () => order.push('bubble'));
+      t.addEventListener('x', () => order.push('capture'), true);
+      t.dispatchEvent(new Event('x'));
+      return order;
+    });
+    await check('once', () => {
+      const t = new EventTarget();
+      let n = 0;
+      t.addEventListener('x', () => n++, { once: true });
+      t.dispatchEvent(new Event('x'));
+      t.dispatchEvent(new Event('x'));
+      return n;
+    });
+    await check('passive', () => {
+      const t = new EventTarget();
+      t.addEventListener('x', (e) => e.preventDefault(), { passive: true });
+      const e = new Event('x', { cancelable: true });
+      return [t.dispatchEvent(e), e.defaultPrevented];
+    });
+    await check('signal', () => {
+      const t = new EventTarget();
+      const c = new AbortController();
+      let n = 0;
+      t.addEventListener('x', () => n++, { signal: c.signal });
+      t.dispatchEvent(new Event('x'));
+      c.abort();
+      t.dispatchEvent(new Event('x'));
+      t.addEventListener('x', () => n++, { signal: AbortSignal.abort() });
+      t.dispatchEvent(new Event('x'));
+      return n;
+    });
+    await check('badSignal', () => new EventTarget().addEventListener('x', () => {}, { signal: {} }));
+    await check('stopImmediate', () => {
+      const t = new EventTarget();
+      const order = [];
+      t.addEventListener('x', (e) => { order.push(1); e.stopImmediatePropagation(); });
+      t.addEventListener('x', () => order.push(2));
+      t.dispatchEvent(new Event('x'));
+      return order;
+    });
+    await check('stopPropagationAtTarget', () => {
+      const t = new EventTarget();
+      const order = [];
+      t.addEventListener('x', (e) => { order.push(1); e.stopPropagation(); });
+      t.addEventListener('x', () => order.push(2));
+      const e = new Event('x');
+      t.dispatchEvent(e);
+      return [order, e.cancelBubble];
+    });
+    await check('addedDuringDispatch', () => {
+      const t = new EventTarget();
+      const order = [];
+      t.addEventListener('x', () => { order.push('a'); t.addEventListener('x', () => order.push('late')); });
+      t.dispatchEvent(new Event('x'));
+      return order;
+    });
+    await check('removedDuringDispatch', () => {
+      const t = new EventTarget();
+      const order = [];
+      const b = () => order.push('b');
+      t.addEventListener('x', () => { order.push('a'); t.removeEventListener('x', b); });
+      t.addEventListener('x', b);
+      t.dispatchEvent(new Event('x'));
+      return order;
+    });
+    await check('listenerThrows', () => {
+      const t = new EventTarget();
+      const order = [];
+      t.addEventListener('x', () => { throw new Error('listener failed'); });
+      t.addEventListener('x', () => order.push('after'));
+      return [t.dispatchEvent(new Event('x')), order];
+    });
+    await check('redispatch', () => {
+      const t = new EventTarget();
+      let inner;
+      t.addEventListener('x', (e) => { try { t.dispatchEvent(e); } catch (err) { inner = [err.name, err instanceof DOMException]; } });
+      t.dispatchEvent(new Event('x'));
+      return inner;
+    });
+    await check('dispatchNonEvent', () => new EventTarget().dispatchEvent({ type: 'x' }));
+    await check('nullListener', () => { const t = new EventTarget(); t.addEventListener('x', null); t.removeEventListener('x', null); return t.dispatchEvent(new Event('x')); });
+    await check('subclass', () => {
+      class Emitter extends EventTarget {}
+      const t = new Emitter();
+      let got;
+      t.addEventListener('ping', (e) => { got = e.type; });
+      t.dispatchEvent(new Event('ping'));
+      return [got, t instanceof EventTarget];
+    });
+    await check('customEvent', () => {
+      const t = new EventTarget();
+      let detail;
+      t.addEventListener('c', (e) => { detail = e.detail; });
+      t.dispatchEvent(new CustomEvent('c', { detail: { a: 1 } }));
+      const plain = new CustomEvent('c');
+      return [detail, plain.detail, plain instanceof Event, CustomEvent.name];
+    });
+    await check('names', () => [Event.name, EventTarget.name, Object.prototype.toString.call(new Event('x')), Object.prototype.toString.call(new EventTarget())]);
+  `));
+});
+
+test('Event defaults and init', () => {
+  assert.deepEqual(value(results, 'eventDefaults'), ['x', false, false, false, false, false, 0, null, null, 'number', true, false]);
+  assert.deepEqual(value(results, 'eventInit'), [true, true, true]);
+  assertTypeError(results, 'eventNoArgs');
+  assert.deepEqual(value(results, 'phases'), [0, 1, 2, 3, 2]);
+});
+
+test('preventDefault only affects cancelable events', () => {
+  assert.deepEqual(value(results, 'preventDefault'), [true, false, true]);
+  assert.deepEqual(value(results, 'dispatchReturnsFalseWhenCanceled'), [false, true]);
+});
+
+test('dispatch calls functions and handleEvent objects at the target', () => {
+  assert.deepEqual(value(results, 'dispatch'), [[['fn', true, true, true, 2], ['obj', true]], true, 0, null, true]);
+});
+
+test('listeners are unique per type, callback and capture', () => {
+  assert.equal(value(results, 'duplicates'), 3);
+  assert.deepEqual(value(results, 'captureFirst'), ['capture', 'bubble']);
+});
+
+test('once, passive and signal options', () => {
+  assert.equal(value(results, 'once'), 1);
+  assert.deepEqual(value(results, 'passive'), [true, false]);
+  assert.equal(value(results, 'signal'), 1);
+  assertTypeError(results, 'badSignal');
+});
+
+test('stopImmediatePropagation stops the remaining listeners', () => {
+  assert.deepEqual(value(results, 'stopImmediate'), [1]);
+  assert.deepEqual(value(results, 'stopPropagationAtTarget'), [[1, 2], false]);
+});
+
+test('the listener list is fixed when dispatch starts, but removals apply', () => {
+  assert.deepEqual(value(results, 'addedDuringDispatch'), ['a']);
+  assert.deepEqual(value(results, 'removedDuringDispatch'), ['a']);
+});
+
+test('a throwing listener is reported and does not stop dispatch', () => {
+  assert.deepEqual(value(results, 'listenerThrows'), [true, ['after']]);
+  assert.ok(logs.some((l) => l.message.includes('listener failed')), JSON.stringify(logs));
+});
+
+test('dispatching an event twice at once throws InvalidStateError', () => {
+  assert.deepEqual(value(results, 'redispatch'), ['InvalidStateError', true]);
+  assertTypeError(results, 'dispatchNonEvent');
+  assert.equal(value(results, 'nullListener'), true);
+});
+
+test('EventTarget subclasses and CustomEvent', () => {
+  assert.deepEqual(value(results, 'subclass'), ['ping', true]);
+  assert.deepEqual(value(results, 'customEvent'), [{ a: 1 }, null, true, 'CustomEvent']);
+  assert.deepEqual(value(results, 'names'), ['Event', 'EventTarget', '[object Event]', '[object EventTarget]']);
+});
