@@ -32,7 +32,9 @@ export function fetchStart(host, method, url, headers, redirect, body, sinkId) {
 
 export function fetchResult(host, callId, fetchId) {
   const pending = host.fetches.get(fetchId);
-  host.fetches.delete(fetchId);
+  // The entry stays until the response arrives, so that an abort can still reach it.
+  const settled = () => host.fetches.delete(fetchId);
+  pending.response.then(settled, settled);
   host.completeWith(callId, pending.response.then(
     (res) => {
       const headers = [];

@@ -8,6 +8,7 @@ import { hostReadable, pumpToHost } from './streams.js';
 import { Request } from './request.js';
 import { Response } from './response.js';
 import { headersFromList, headersToList } from './internal/header-list.js';
+import { setHeadersGuard } from './headers.js';
 import { Event } from './events.js';
 import { WorkerEntrypoint } from './workers-module.js';
 import { forgetTimer } from './timers.js';
@@ -166,6 +167,8 @@ export function dispatchFetch(id, method, url, headers, cf, sourceId) {
       cf,
       duplex: 'half',
     });
+    // Incoming request headers are immutable in Workers; clone the request to change them.
+    setHeadersGuard(request.headers, 'immutable');
     result = callFetchHandler(request, invocation);
   } catch (err) {
     result = Promise.reject(err);

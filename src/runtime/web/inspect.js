@@ -215,7 +215,7 @@ class Inspector {
   }
 }
 
-export function inspect(value, { depth = DEFAULT_DEPTH } = {}) {
+function inspect(value, { depth = DEFAULT_DEPTH } = {}) {
   return new Inspector(depth).format(value, 0, '');
 }
 

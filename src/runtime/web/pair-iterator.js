@@ -5,7 +5,7 @@ const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.
 const iteratorState = new WeakMap();
 
 // Returns a factory `(getPairs, kind) => iterator`, kind being 'entries', 'keys' or 'values'.
-export function createPairIterator(interfaceName) {
+function createPairIterator(interfaceName) {
   const proto = Object.create(IteratorPrototype, {
     next: {
       value: function next() {

@@ -59,7 +59,7 @@ function serializeComponent(s) {
   return out;
 }
 
-export function serializeUrlEncoded(list) {
+function serializeUrlEncoded(list) {
   return list.map(([name, value]) => `${serializeComponent(name)}=${serializeComponent(value)}`).join('&');
 }
 
