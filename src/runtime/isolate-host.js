@@ -344,28 +344,29 @@ export class IsolateHost {
 
   #die(error) {
     if (this.dead) return;
-    this.dead = error;
     this.hooks.error(error, 'limit');
+    this.dispose(error);
+  }
+
+  // Tears the isolate down. Events still running fail with `reason`; response bodies still
+  // streaming are cut off.
+  dispose(reason = workerRestarted()) {
+    if (!this.dead) this.dead = reason;
     for (const invocation of this.invocations.values()) {
-      if (!invocation.responded) invocation.response.reject(error);
+      if (!invocation.responded) invocation.response.reject(this.dead);
       invocation.responded = true;
       invocation.finished = true;
       invocation.settled.resolve();
     }
-    for (const sink of this.sinks.values()) sink.end([error.name, error.message]);
-    this.dispose();
-  }
-
-  dispose() {
-    if (!this.dead) this.dead = workerRestarted();
+    for (const sink of this.sinks.values()) sink.end([this.dead.name, this.dead.message]);
     for (const source of this.sources.values()) source.cancel();
     for (const pending of this.fetches.values()) pending.controller.abort();
     for (const timer of this.timers.values()) clearTimeout(timer.handle);
-    this.sources.clear();
+    this.invocations.clear();
     this.sinks.clear();
+    this.sources.clear();
     this.fetches.clear();
     this.timers.clear();
-    this.invocations.clear();
     if (this.isolate && !this.isolate.isDisposed) this.isolate.dispose();
   }
 }

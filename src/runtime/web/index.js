@@ -61,6 +61,9 @@ class Navigator {
 }
 
 function installGlobals(global) {
+  // V8 flags are process-wide: a host started with --expose-gc would otherwise hand every worker
+  // a way to force collections.
+  delete global.gc;
   installFrozenDate(global);
   define(global, {
     ReadableStream: streams.ReadableStream,

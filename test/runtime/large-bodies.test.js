@@ -1,0 +1,84 @@
+// Bodies stream through the server without being buffered whole: a large upload or download
+// raises the server's memory by a bounded amount, not by the body's size. (The bound is what
+// chunk copies awaiting garbage collection take, about 70-100 MiB whatever the body's size.)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { startWorker } from '../helpers/worker.js';
+
+const MiB = 1024 * 1024;
+const TOTAL = 512 * MiB;
+const BOUND_MIB = 128;
+
+// Samples RSS while `work` runs and returns the peak growth over the starting RSS, in MiB.
+async function peakRssGrowth(work) {
+  const start = process.memoryUsage.rss();
+  let peak = start;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 5);
+  try {
+    await work();
+  } finally {
+    clearInterval(sampler);
+  }
+  return (Math.max(peak, process.memoryUsage.rss()) - start) / MiB;
+}
+
+test(`a ${TOTAL / MiB} MiB upload is streamed into the worker, not buffered`, async () => {
+  const w = await startWorker(`export default { async fetch(request) {
+    let bytes = 0;
+    for await (const chunk of request.body) bytes += chunk.byteLength;
+    return new Response(String(bytes));
+  } };`);
+  try {
+    const chunk = Buffer.alloc(64 * 1024, 7);
+    let answer = '';
+    const growth = await peakRssGrowth(() => new Promise((resolve, reject) => {
+      const req = http.request(`${w.url}/`, { method: 'POST', headers: { 'content-length': TOTAL } }, (res) => {
+        res.setEncoding('utf8');
+        res.on('data', (d) => (answer += d));
+        res.on('end', resolve);
+      });
+      req.on('error', reject);
+      let sent = 0;
+      const pump = () => {
+        while (sent < TOTAL) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    }));
+    assert.equal(answer, String(TOTAL));
+    assert.ok(growth < BOUND_MIB, `server memory grew by ${growth.toFixed(1)} MiB`);
+  } finally {
+    await w.dispose();
+  }
+});
+
+test(`a ${TOTAL / MiB} MiB streamed response is sent as it is produced, not buffered`, async () => {
+  const w = await startWorker(`export default { fetch() {
+    let sent = 0;
+    const chunk = new Uint8Array(64 * 1024).fill(1);
+    return new Response(new ReadableStream({
+      pull(controller) {
+        if (sent >= ${TOTAL}) return controller.close();
+        sent += chunk.byteLength;
+        controller.enqueue(chunk.slice());
+      },
+    }));
+  } };`);
+  try {
+    let received = 0;
+    const growth = await peakRssGrowth(async () => {
+      const res = await w.fetch('/');
+      for await (const part of res.body) received += part.byteLength;
+    });
+    assert.equal(received, TOTAL);
+    assert.ok(growth < BOUND_MIB, `server memory grew by ${growth.toFixed(1)} MiB`);
+  } finally {
+    await w.dispose();
+  }
+});
