@@ -104,3 +104,18 @@ test('errors thrown by the platform carry no host stack frames', async () => {
     await w.dispose();
   }
 });
+
+test('V8 flags of the host process expose nothing inside workers', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const script = `
+    import { Worker } from ${JSON.stringify(new URL('../../src/runtime/worker.js', import.meta.url).href)};
+    const bundle = { format: 'modules', mainModule: 'index.js', sourceMaps: {}, modules: [{ name: 'index.js', type: 'esm',
+      content: 'export default { fetch() { return new Response(typeof gc + " " + typeof globalThis.gc); } }' }] };
+    const worker = new Worker({ name: 'flags', bundle }).start();
+    const res = await worker.fetch({ method: 'GET', url: 'http://x/', headers: [], cf: {}, body: null });
+    process.stdout.write(res.body.toString());
+    worker.dispose();
+  `;
+  const out = execFileSync(process.execPath, ['--no-node-snapshot', '--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(out, 'undefined undefined');
+});

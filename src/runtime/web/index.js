@@ -62,8 +62,8 @@ class Navigator {
 
 function installGlobals(global) {
   // V8 flags are process-wide: a host started with --expose-gc would otherwise hand every worker
-  // a way to force collections.
-  delete global.gc;
+  // a way to force collections. (V8 makes that property non-configurable, so it is emptied.)
+  if ('gc' in global) global.gc = undefined;
   installFrozenDate(global);
   define(global, {
     ReadableStream: streams.ReadableStream,
