@@ -1,6 +1,7 @@
 // Blob and File (File API). A blob's bytes are one immutable Uint8Array; slices share it.
 import { ReadableStream } from 'web-streams-polyfill';
 import { encodeUtf8, decodeUtf8 } from './encoding.js';
+import { concatBytes } from './internal/bytes.js';
 
 const STREAM_CHUNK = 65536;
 
@@ -25,18 +26,6 @@ function partBytes(part, endings) {
   return encodeUtf8(s);
 }
 
-function concat(chunks) {
-  if (chunks.length === 1) return chunks[0];
-  let size = 0;
-  for (const c of chunks) size += c.byteLength;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}
 
 export class Blob {
   #bytes;
@@ -62,7 +51,7 @@ export class Blob {
     const chunks = parts.map((part) => partBytes(part, endings));
     // Buffers given by the caller are copied so later changes do not show through; a lone
     // Blob (immutable) or string (freshly encoded) part is used as is.
-    if (chunks.length !== 1) this.#bytes = concat(chunks);
+    if (chunks.length !== 1) this.#bytes = concatBytes(chunks);
     else this.#bytes = isBuffer(parts[0]) ? chunks[0].slice() : chunks[0];
   }
 

@@ -8,6 +8,7 @@ import { Blob, blobBytes, blobFromBytes } from './blob.js';
 import { FormData, generateBoundary, serializeMultipart, multipartBoundary, parseMultipart } from './form-data.js';
 import { URLSearchParams, parseUrlEncoded } from './url.js';
 import { TextDecoder, encodeUtf8, decodeUtf8 } from './encoding.js';
+import { concatBytes } from './internal/bytes.js';
 
 const USED_MESSAGE = 'Body has already been used. It can only be used once. Use tee() first if you need to read it twice.';
 
@@ -75,23 +76,14 @@ function toChunkBytes(chunk) {
 async function readAllBytes(stream) {
   const reader = stream.getReader();
   const chunks = [];
-  let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    const bytes = toChunkBytes(value);
-    chunks.push(bytes);
-    size += bytes.byteLength;
+    chunks.push(toChunkBytes(value));
   }
   // A single chunk that owns its whole buffer is handed over as is.
   if (chunks.length === 1 && chunks[0].byteOffset === 0 && chunks[0].byteLength === chunks[0].buffer.byteLength) return chunks[0];
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 async function readAllText(stream) {

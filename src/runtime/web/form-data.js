@@ -3,6 +3,7 @@
 import { Blob, File, blobBytes } from './blob.js';
 import { encodeUtf8, decodeUtf8 } from './encoding.js';
 import { definePairIterable } from './pair-iterator.js';
+import { concatBytes } from './internal/bytes.js';
 
 const toUSV = (value) => String(value).toWellFormed();
 
@@ -110,15 +111,7 @@ export function serializeMultipart(formData, boundary) {
     }
   }
   chunks.push(encodeUtf8(`--${boundary}--\r\n`));
-  let size = 0;
-  for (const c of chunks) size += c.byteLength;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 const CRLF = new Uint8Array([13, 10]);
