@@ -18,6 +18,8 @@ import * as timerOps from './host-ops/timers.js';
 import * as fetchOps from './host-ops/fetch.js';
 import * as urlOps from './host-ops/url.js';
 import * as encodingOps from './host-ops/encoding.js';
+import * as compressionOps from './host-ops/compression.js';
+import * as subtleOps from './host-ops/subtle.js';
 
 const GLOBAL_SCOPE_IO =
   'Disallowed operation called within global scope. Asynchronous I/O (ex: fetch() or connect()), setting a timeout, and generating random values are not allowed within global scope. To fix this error, perform this operation within a handler. https://developers.cloudflare.com/workers/runtime-apis/handlers/';
@@ -26,6 +28,12 @@ const GLOBAL_SCOPE_IO =
 const WAIT_UNTIL_LIMIT_MS = 30_000;
 
 const ERROR_NAMES = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'DOMException']);
+
+// A host error as the isolate rebuilds it: [class, message], plus the name of a DOMException.
+function errorDetail(err) {
+  if (err instanceof DOMException) return ['DOMException', String(err.message), err.name];
+  return [ERROR_NAMES.has(err?.name) ? err.name : 'Error', String(err?.message ?? err)];
+}
 
 // The operations the isolate may ask of the host. Each takes the IsolateHost first.
 const OPS = {
@@ -44,6 +52,26 @@ const OPS = {
   urlSet: urlOps.urlSet,
   encodingName: encodingOps.encodingName,
   textDecode: encodingOps.textDecode,
+  zlibCreate: compressionOps.zlibCreate,
+  zlibWrite: compressionOps.zlibWrite,
+  zlibEnd: compressionOps.zlibEnd,
+  hashCreate: compressionOps.hashCreate,
+  hashUpdate: compressionOps.hashUpdate,
+  hashDigest: compressionOps.hashDigest,
+  streamHandleClose: compressionOps.streamHandleClose,
+  subtleDigest: subtleOps.subtleDigest,
+  subtleEncrypt: subtleOps.subtleEncrypt,
+  subtleDecrypt: subtleOps.subtleDecrypt,
+  subtleSign: subtleOps.subtleSign,
+  subtleVerify: subtleOps.subtleVerify,
+  subtleGenerateKey: subtleOps.subtleGenerateKey,
+  subtleImportKey: subtleOps.subtleImportKey,
+  subtleExportKey: subtleOps.subtleExportKey,
+  subtleDeriveBits: subtleOps.subtleDeriveBits,
+  subtleDeriveKey: subtleOps.subtleDeriveKey,
+  subtleWrapKey: subtleOps.subtleWrapKey,
+  subtleUnwrapKey: subtleOps.subtleUnwrapKey,
+  subtleRelease: subtleOps.subtleRelease,
   randomBytes: (_host, length) => randomFillSync(new Uint8Array(length)),
   log: (host, level, message) => host.hooks.log(level, message),
   moduleData: (host, name) => host.moduleData(name),
@@ -217,7 +245,7 @@ export class IsolateHost {
       },
       (err) => {
         this.pendingOps -= 1;
-        this.#enter(invocation, Entry.COMPLETE, callId, false, [ERROR_NAMES.has(err?.name) ? err.name : 'Error', String(err?.message ?? err)]);
+        this.#enter(invocation, Entry.COMPLETE, callId, false, errorDetail(err));
       },
     );
   }
@@ -236,7 +264,7 @@ export class IsolateHost {
       const result = fn(this, ...args);
       return result === undefined ? null : result;
     } catch (err) {
-      return { [HOST_ERROR]: [ERROR_NAMES.has(err?.name) ? err.name : 'Error', String(err?.message ?? err)] };
+      return { [HOST_ERROR]: errorDetail(err) };
     }
   };
 
@@ -362,6 +390,7 @@ export class IsolateHost {
     for (const source of this.sources.values()) source.cancel();
     for (const pending of this.fetches.values()) pending.controller.abort();
     for (const timer of this.timers.values()) clearTimeout(timer.handle);
+    compressionOps.closeStreamHandles(this);
     this.invocations.clear();
     this.sinks.clear();
     this.sources.clear();

@@ -1,6 +1,8 @@
 // The Web Crypto global. Random bytes come from the host's CSPRNG.
 import { hostCall } from './internal/bridge.js';
 import { DOMException } from './dom-exception.js';
+import { DigestStream } from './digest-stream.js';
+import { subtle } from './subtle.js';
 
 const INTEGER_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array];
 
@@ -26,6 +28,9 @@ function randomUUID() {
 }
 
 export class Crypto {
+  get subtle() {
+    return subtle;
+  }
   getRandomValues(array) {
     return getRandomValues(array);
   }
@@ -33,3 +38,6 @@ export class Crypto {
     return randomUUID();
   }
 }
+
+// Workers' crypto.DigestStream, reached through the crypto object.
+Object.defineProperty(Crypto.prototype, 'DigestStream', { value: DigestStream, writable: true, configurable: true });

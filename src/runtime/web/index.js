@@ -20,6 +20,10 @@ import { structuredClone } from './structured-clone.js';
 import { Blob, File } from './blob.js';
 import { FormData } from './form-data.js';
 import { Crypto } from './crypto.js';
+import { TextEncoderStream, TextDecoderStream } from './encoding-streams.js';
+import { CompressionStream, DecompressionStream } from './compression.js';
+import { IdentityTransformStream, FixedLengthStream } from './byte-streams.js';
+import { SubtleCrypto, CryptoKey } from './subtle.js';
 import { createConsole } from './console.js';
 import { createWorkersModule } from './workers-module.js';
 import {
@@ -79,6 +83,8 @@ function installGlobals(global) {
     TransformStreamDefaultController: streams.TransformStreamDefaultController,
     ByteLengthQueuingStrategy: streams.ByteLengthQueuingStrategy,
     CountQueuingStrategy: streams.CountQueuingStrategy,
+    TextEncoderStream, TextDecoderStream, CompressionStream, DecompressionStream,
+    IdentityTransformStream, FixedLengthStream,
     Headers, Request, Response, fetch,
     URL, URLSearchParams,
     TextEncoder, TextDecoder, atob, btoa,
@@ -87,7 +93,7 @@ function installGlobals(global) {
     structuredClone, queueMicrotask, reportError,
     setTimeout, setInterval, clearTimeout, clearInterval,
     crypto: new Crypto(),
-    Crypto,
+    Crypto, SubtleCrypto, CryptoKey,
     console: createConsole(),
     performance: new Performance(),
     navigator: new Navigator(),

@@ -1,0 +1,173 @@
+// Stateful byte transforms the isolate's streams run on the host: zlib for CompressionStream and
+// DecompressionStream, incremental hashes for crypto.DigestStream. Each lives in the isolate's
+// handle table (host.streamHandles) until its stream finishes, errors or is cancelled, or the
+// isolate is disposed.
+import zlib from 'node:zlib';
+import { createHash } from 'node:crypto';
+
+const COMPRESSORS = { gzip: zlib.createGzip, deflate: zlib.createDeflate, 'deflate-raw': zlib.createDeflateRaw };
+const DECOMPRESSORS = { gzip: zlib.createGunzip, deflate: zlib.createInflate, 'deflate-raw': zlib.createInflateRaw };
+const HASHES = { 'sha-1': 'sha1', 'sha-256': 'sha256', 'sha-384': 'sha384', 'sha-512': 'sha512', md5: 'md5' };
+
+function table(host) {
+  host.streamHandles ??= new Map();
+  return host.streamHandles;
+}
+
+function add(host, handle) {
+  const id = host.nextId++;
+  table(host).set(id, handle);
+  return id;
+}
+
+function get(host, id) {
+  const handle = table(host).get(id);
+  if (!handle) throw new TypeError('This stream has already been closed.');
+  return handle;
+}
+
+function release(host, id) {
+  table(host).get(id)?.close();
+  table(host).delete(id);
+}
+
+// One fresh Uint8Array holding all of `chunks`. Never a view into a larger host buffer (Node's
+// pooled or reused ones): crossing into the isolate copies a view's whole buffer.
+function join(chunks, length) {
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+// The errors Workers reports, whatever zlib said.
+function zlibError(err, decompress) {
+  if (!decompress) return new TypeError('Compression failed.');
+  if (err?.code === 'ERR_TRAILING_JUNK_AFTER_STREAM_END') return new TypeError('Trailing bytes after end of compressed data');
+  if (err?.code === 'Z_BUF_ERROR') return new TypeError('Called close() on a decompression stream with incomplete data');
+  return new TypeError('Decompression failed.');
+}
+
+// A Node zlib stream driven one operation at a time: write() and end() resolve with all the
+// output produced so far. Output is collected from 'data' events rather than read on demand,
+// because zlib stops producing while its readable buffer is full and a write would never finish.
+class ZlibHandle {
+  #stream;
+  #decompress;
+  #chunks = [];
+  #length = 0;
+  #failure = null;
+  #waiter = null;
+
+  constructor(stream, decompress) {
+    this.#stream = stream;
+    this.#decompress = decompress;
+    stream.on('data', (chunk) => {
+      this.#chunks.push(chunk);
+      this.#length += chunk.byteLength;
+    });
+    stream.on('error', (err) => this.#fail(zlibError(err, decompress)));
+    stream.on('end', () => this.#settle());
+  }
+
+  #begin() {
+    if (this.#failure) return Promise.reject(this.#failure);
+    return new Promise((resolve, reject) => {
+      this.#waiter = { resolve, reject };
+    });
+  }
+
+  #settle() {
+    const waiter = this.#waiter;
+    this.#waiter = null;
+    if (!waiter) return;
+    const output = join(this.#chunks, this.#length);
+    this.#chunks = [];
+    this.#length = 0;
+    waiter.resolve(output);
+  }
+
+  #fail(error) {
+    this.#failure ??= error;
+    const waiter = this.#waiter;
+    this.#waiter = null;
+    waiter?.reject(this.#failure);
+  }
+
+  write(bytes) {
+    const done = this.#begin();
+    this.#stream.write(bytes, (err) => (err ? this.#fail(zlibError(err, this.#decompress)) : this.#settle()));
+    return done;
+  }
+
+  // Finishes the stream; resolves once zlib has emitted everything.
+  end() {
+    const done = this.#begin();
+    this.#stream.end();
+    return done;
+  }
+
+  close() {
+    this.#stream.destroy();
+    this.#fail(new TypeError('The stream was closed.'));
+  }
+}
+
+class HashHandle {
+  constructor(name) {
+    this.hash = createHash(name);
+  }
+  close() {}
+}
+
+// ---- ops ----
+
+export function zlibCreate(host, format, decompress) {
+  const create = (decompress ? DECOMPRESSORS : COMPRESSORS)[format];
+  if (!create) throw new TypeError("The compression format must be either 'deflate', 'deflate-raw' or 'gzip'.");
+  // rejectGarbageAfterEnd: any byte after the end of the compressed data (including a second
+  // gzip member) is an error, as the Compression Streams standard and Workers require.
+  return add(host, new ZlibHandle(decompress ? create({ rejectGarbageAfterEnd: true }) : create(), decompress));
+}
+
+export function zlibWrite(host, callId, id, bytes) {
+  const output = get(host, id).write(bytes);
+  host.completeWith(callId, output.catch((err) => {
+    release(host, id);
+    throw err;
+  }));
+}
+
+export function zlibEnd(host, callId, id) {
+  const output = get(host, id).end();
+  host.completeWith(callId, output.finally(() => release(host, id)));
+}
+
+export function hashCreate(host, algorithm) {
+  const name = HASHES[algorithm];
+  if (!name) throw new TypeError(`Unsupported digest algorithm: ${algorithm}`);
+  return add(host, new HashHandle(name));
+}
+
+export function hashUpdate(host, id, bytes) {
+  get(host, id).hash.update(bytes);
+}
+
+export function hashDigest(host, id) {
+  const digest = get(host, id).hash.digest();
+  release(host, id);
+  return join([digest], digest.byteLength);
+}
+
+export function streamHandleClose(host, id) {
+  release(host, id);
+}
+
+// Everything the isolate still holds, when it is disposed.
+export function closeStreamHandles(host) {
+  for (const handle of host.streamHandles?.values() ?? []) handle.close();
+  host.streamHandles?.clear();
+}

@@ -1,0 +1,48 @@
+// CompressionStream and DecompressionStream (Compression Streams standard) for the formats
+// Workers accepts. zlib runs on the host: each stream holds a host handle, sends it every chunk
+// and enqueues whatever output comes back.
+import { TransformStream } from './streams.js';
+import { hostAsync, hostCall } from './internal/bridge.js';
+import { NOT_BYTES, bytesOf, forHost } from './byte-streams.js';
+
+const FORMATS = new Set(['gzip', 'deflate', 'deflate-raw']);
+
+function zlibTransformer(format, decompress) {
+  const name = `${format}`;
+  if (!FORMATS.has(name)) throw new TypeError("The compression format must be either 'deflate', 'deflate-raw' or 'gzip'.");
+  const id = hostCall('zlibCreate', name, decompress);
+  // The host drops the handle itself when an operation fails and after the end; otherwise it is
+  // released here.
+  const release = () => hostCall('streamHandleClose', id);
+  return {
+    async transform(chunk, controller) {
+      const bytes = bytesOf(chunk);
+      if (!bytes) {
+        release();
+        throw new TypeError(NOT_BYTES);
+      }
+      if (bytes.byteLength === 0) return;
+      const output = await hostAsync('zlibWrite', id, forHost(bytes));
+      if (output.byteLength > 0) controller.enqueue(output);
+    },
+    async flush(controller) {
+      const output = await hostAsync('zlibEnd', id);
+      if (output.byteLength > 0) controller.enqueue(output);
+    },
+    cancel() {
+      release();
+    },
+  };
+}
+
+export class CompressionStream extends TransformStream {
+  constructor(format) {
+    super(zlibTransformer(format, false));
+  }
+}
+
+export class DecompressionStream extends TransformStream {
+  constructor(format) {
+    super(zlibTransformer(format, true));
+  }
+}
