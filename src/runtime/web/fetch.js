@@ -4,7 +4,7 @@ import { hostAsync, hostCall } from './internal/bridge.js';
 import { kBodySource } from './internal/symbols.js';
 import { hostReadable, pumpToHost } from './streams.js';
 import { Request } from './request.js';
-import { Response } from './response.js';
+import { Response, setFetchedFrom } from './response.js';
 import { headersFromList, headersToList } from './internal/header-list.js';
 
 export async function fetch(input, init = undefined) {
@@ -30,10 +30,7 @@ export async function fetch(input, init = undefined) {
   try {
     const [status, statusText, responseHeaders, url, redirected, sourceId] = await hostAsync('fetchResult', callId);
     const response = new Response(sourceId ? hostReadable(sourceId) : null, { status, statusText, headers: headersFromList(responseHeaders) });
-    Object.defineProperties(response, {
-      url: { value: url, enumerable: false },
-      redirected: { value: redirected, enumerable: false },
-    });
+    setFetchedFrom(response, url, redirected);
     return response;
   } catch (err) {
     if (signal.aborted) throw signal.reason;
