@@ -5,9 +5,9 @@
 import zlib from 'node:zlib';
 import { createHash } from 'node:crypto';
 
-const COMPRESSORS = { gzip: zlib.createGzip, deflate: zlib.createDeflate, 'deflate-raw': zlib.createDeflateRaw };
-const DECOMPRESSORS = { gzip: zlib.createGunzip, deflate: zlib.createInflate, 'deflate-raw': zlib.createInflateRaw };
-const HASHES = { 'sha-1': 'sha1', 'sha-256': 'sha256', 'sha-384': 'sha384', 'sha-512': 'sha512', md5: 'md5' };
+const COMPRESSORS = new Map([['gzip', zlib.createGzip], ['deflate', zlib.createDeflate], ['deflate-raw', zlib.createDeflateRaw]]);
+const DECOMPRESSORS = new Map([['gzip', zlib.createGunzip], ['deflate', zlib.createInflate], ['deflate-raw', zlib.createInflateRaw]]);
+const HASHES = new Map([['sha-1', 'sha1'], ['sha-256', 'sha256'], ['sha-384', 'sha384'], ['sha-512', 'sha512'], ['md5', 'md5']]);
 
 function table(host) {
   host.streamHandles ??= new Map();
@@ -73,11 +73,14 @@ class ZlibHandle {
     stream.on('end', () => this.#settle());
   }
 
-  #begin() {
+  // Starts one operation; resolves or rejects when zlib is done with it.
+  #run(start) {
     if (this.#failure) return Promise.reject(this.#failure);
-    return new Promise((resolve, reject) => {
+    const done = new Promise((resolve, reject) => {
       this.#waiter = { resolve, reject };
     });
+    start();
+    return done;
   }
 
   #settle() {
@@ -98,16 +101,14 @@ class ZlibHandle {
   }
 
   write(bytes) {
-    const done = this.#begin();
-    this.#stream.write(bytes, (err) => (err ? this.#fail(zlibError(err, this.#decompress)) : this.#settle()));
-    return done;
+    return this.#run(() => {
+      this.#stream.write(bytes, (err) => (err ? this.#fail(zlibError(err, this.#decompress)) : this.#settle()));
+    });
   }
 
   // Finishes the stream; resolves once zlib has emitted everything.
   end() {
-    const done = this.#begin();
-    this.#stream.end();
-    return done;
+    return this.#run(() => this.#stream.end());
   }
 
   close() {
@@ -126,7 +127,7 @@ class HashHandle {
 // ---- ops ----
 
 export function zlibCreate(host, format, decompress) {
-  const create = (decompress ? DECOMPRESSORS : COMPRESSORS)[format];
+  const create = (decompress ? DECOMPRESSORS : COMPRESSORS).get(format);
   if (!create) throw new TypeError("The compression format must be either 'deflate', 'deflate-raw' or 'gzip'.");
   // rejectGarbageAfterEnd: any byte after the end of the compressed data (including a second
   // gzip member) is an error, as the Compression Streams standard and Workers require.
@@ -147,7 +148,7 @@ export function zlibEnd(host, callId, id) {
 }
 
 export function hashCreate(host, algorithm) {
-  const name = HASHES[algorithm];
+  const name = HASHES.get(algorithm);
   if (!name) throw new TypeError(`Unsupported digest algorithm: ${algorithm}`);
   return add(host, new HashHandle(name));
 }

@@ -20,5 +20,3 @@ export function urlSet(_scope, href, field, value) {
   url[field] = value;
   return toRecord(url);
 }
-
-export const URL_FIELDS = FIELDS;

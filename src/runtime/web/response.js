@@ -34,19 +34,10 @@ function defaultStatusText(status) {
 // RFC 9110 reason-phrase: tab, space, visible ASCII and obs-text.
 const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
-let responseAccess;
-
 // Set from inside the class: the only writer of a fetched response's url and redirected flag.
 let recordFetch;
 
 export class Response extends Body {
-  static {
-    recordFetch = (response, url, redirected) => {
-      response.#url = url;
-      response.#redirected = redirected;
-    };
-  }
-
   #status = 200;
   #statusText = null;
   #headers;
@@ -104,8 +95,9 @@ export class Response extends Body {
   }
 
   static {
-    responseAccess = {
-      encodeBody: (response) => response.#encodeBody,
+    recordFetch = (response, url, redirected) => {
+      response.#url = url;
+      response.#redirected = redirected;
     };
   }
 
@@ -189,11 +181,6 @@ export class Response extends Body {
   }
 }
 Object.defineProperty(Response.prototype, Symbol.toStringTag, { value: 'Response', configurable: true });
-
-// "automatic" or "manual": whether the runtime should apply the Content-Encoding to the body.
-export function responseEncodeBody(response) {
-  return responseAccess.encodeBody(response);
-}
 
 // Marks a response as the result of fetch(): its final URL and whether redirects were followed.
 export function setFetchedFrom(response, url, redirected) {
