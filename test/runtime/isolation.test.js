@@ -119,3 +119,22 @@ test('V8 flags of the host process expose nothing inside workers', async () => {
   const out = execFileSync(process.execPath, ['--no-node-snapshot', '--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
   assert.equal(out, 'undefined undefined');
 });
+
+test('bytes handed to a worker carry nothing of the host buffers they were sliced from', async () => {
+  const w = await startWorker(`export default { async fetch(request) {
+    const views = [];
+    for await (const chunk of request.body) views.push([chunk.byteLength, chunk.buffer.byteLength, chunk.byteOffset]);
+    return Response.json(views);
+  } };`);
+  try {
+    for (const body of ['small body', 'x'.repeat(100_000)]) {
+      const views = await (await w.fetch('/', { method: 'POST', body })).json();
+      for (const [length, bufferLength, offset] of views) {
+        assert.equal(bufferLength, length);
+        assert.equal(offset, 0);
+      }
+    }
+  } finally {
+    await w.dispose();
+  }
+});
