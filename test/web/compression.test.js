@@ -222,3 +222,26 @@ test('host handles are released when streams finish, fail or are cancelled, and 
   assert.equal(open(), 0);
   assert.deepEqual(errors, []);
 });
+
+test('a decompression bomb fails the stream instead of exhausting the host', async () => {
+  // 1 GiB of zeros compresses to about 1 MiB.
+  const bomb = zlib.gzipSync(Buffer.alloc(1024 * 1024 * 1024), { level: 9 });
+  const w = await startWorker(`export default { async fetch(request) {
+    let total = 0;
+    const compressed = await request.arrayBuffer();
+    try {
+      for await (const chunk of new Response(compressed).body.pipeThrough(new DecompressionStream('gzip'))) total += chunk.byteLength;
+      return new Response('decompressed ' + total);
+    } catch (e) {
+      return new Response(e.name + ': ' + e.message);
+    }
+  } };`);
+  try {
+    const before = process.memoryUsage.rss();
+    const text = await (await w.fetch('/', { method: 'POST', body: bomb })).text();
+    assert.equal(text, 'TypeError: Decompressed data exceeds the memory limit.');
+    assert.ok(process.memoryUsage.rss() - before < 512 * 1024 * 1024);
+  } finally {
+    await w.dispose();
+  }
+});

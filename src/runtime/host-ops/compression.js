@@ -7,6 +7,10 @@ import { createHash } from 'node:crypto';
 
 const COMPRESSORS = new Map([['gzip', zlib.createGzip], ['deflate', zlib.createDeflate], ['deflate-raw', zlib.createDeflateRaw]]);
 const DECOMPRESSORS = new Map([['gzip', zlib.createGunzip], ['deflate', zlib.createInflate], ['deflate-raw', zlib.createInflateRaw]]);
+// Output one write may produce before the stream fails: a worker's memory limit, so a small
+// compressed input cannot make the host allocate without bound (a decompression bomb).
+const MAX_OUTPUT_PER_WRITE = 128 * 1024 * 1024;
+
 const HASHES = new Map([['sha-1', 'sha1'], ['sha-256', 'sha256'], ['sha-384', 'sha384'], ['sha-512', 'sha512'], ['md5', 'md5']]);
 
 function table(host) {
@@ -68,6 +72,11 @@ class ZlibHandle {
     stream.on('data', (chunk) => {
       this.#chunks.push(chunk);
       this.#length += chunk.byteLength;
+      if (this.#length > MAX_OUTPUT_PER_WRITE) {
+        this.#chunks = [];
+        this.#fail(new TypeError('Decompressed data exceeds the memory limit.'));
+        stream.destroy();
+      }
     });
     stream.on('error', (err) => this.#fail(zlibError(err, decompress)));
     stream.on('end', () => this.#settle());
