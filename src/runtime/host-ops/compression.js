@@ -4,6 +4,8 @@
 // isolate is disposed.
 import zlib from 'node:zlib';
 import { createHash } from 'node:crypto';
+// Always a fresh Uint8Array, never a view into a larger (pooled) host buffer.
+import { concatBytes } from '../web/internal/bytes.js';
 
 const COMPRESSORS = new Map([['gzip', zlib.createGzip], ['deflate', zlib.createDeflate], ['deflate-raw', zlib.createDeflateRaw]]);
 const DECOMPRESSORS = new Map([['gzip', zlib.createGunzip], ['deflate', zlib.createInflate], ['deflate-raw', zlib.createInflateRaw]]);
@@ -33,18 +35,6 @@ function get(host, id) {
 function release(host, id) {
   table(host).get(id)?.close();
   table(host).delete(id);
-}
-
-// One fresh Uint8Array holding all of `chunks`. Never a view into a larger host buffer (Node's
-// pooled or reused ones): crossing into the isolate copies a view's whole buffer.
-function join(chunks, length) {
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }
 
 // The errors Workers reports, whatever zlib said.
@@ -96,7 +86,7 @@ class ZlibHandle {
     const waiter = this.#waiter;
     this.#waiter = null;
     if (!waiter) return;
-    const output = join(this.#chunks, this.#length);
+    const output = concatBytes(this.#chunks);
     this.#chunks = [];
     this.#length = 0;
     waiter.resolve(output);
@@ -169,7 +159,7 @@ export function hashUpdate(host, id, bytes) {
 export function hashDigest(host, id) {
   const digest = get(host, id).hash.digest();
   release(host, id);
-  return join([digest], digest.byteLength);
+  return concatBytes([digest]);
 }
 
 export function streamHandleClose(host, id) {
