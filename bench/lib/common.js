@@ -54,7 +54,7 @@ export function printTable(title, header, rows) {
   const widths = header.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
   const numeric = (s) => /^[-+]?[\d,.]+( ?[a-zA-Z/%]+)?x?$/.test(s) || s === 'n/a';
   const line = (row) => row.map((cell, i) => (i > 0 && numeric(cell) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd();
-  console.log(`\n${title}`);
+  console.log(title ? `\n${title}` : '');
   console.log(line(cells[0]));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of cells.slice(1)) console.log(line(row));
