@@ -23,7 +23,10 @@ function build() {
     footer: { js: `return ${EXPORTS}.boot;\n})()` },
     platform: 'neutral',
     target: 'es2024',
+    // Minified: the source of the prelude stays resident in every isolate (~90 KiB saved each).
     minifySyntax: true,
+    minifyWhitespace: true,
+    minifyIdentifiers: true,
     keepNames: true, // class and function names are observable (Headers.name === 'Headers')
     legalComments: 'none',
     mainFields: ['module', 'main'],

@@ -5,8 +5,6 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { startWorker } from '../helpers/worker.js';
 import { runChecks, value, error, assertTypeError, assertDOMException } from './run-checks.js';
-import { FixedLengthStream } from '../../src/runtime/web/byte-streams.js';
-import { kExpectedLength } from '../../src/runtime/web/internal/symbols.js';
 
 let results;
 before(async () => {
@@ -266,12 +264,6 @@ test('FixedLengthStream errors when more or fewer bytes are written', () => {
   assert.deepEqual(value(results, 'fixedTooMany'), [[1, 2], tooMany, tooMany]);
   assert.deepEqual(value(results, 'fixedTooFew'), [[1, 2], tooFew, tooFew]);
   assertTypeError(results, 'fixedTooFewBody', tooFew[1]);
-});
-
-test('FixedLengthStream exposes its length on its readable side, for Content-Length', () => {
-  const stream = new FixedLengthStream(1234);
-  assert.equal(stream.readable[kExpectedLength], 1234);
-  assert.equal(new FixedLengthStream(7n).readable[kExpectedLength], 7);
 });
 
 test('crypto.DigestStream known answers', () => {

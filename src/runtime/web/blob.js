@@ -1,5 +1,5 @@
 // Blob and File (File API). A blob's bytes are one immutable Uint8Array; slices share it.
-import { ReadableStream } from 'web-streams-polyfill';
+import { streams } from './streams.js';
 import { encodeUtf8, decodeUtf8 } from './encoding.js';
 import { concatBytes } from './internal/bytes.js';
 
@@ -94,6 +94,7 @@ export class Blob {
   stream() {
     const bytes = this.#bytes;
     let offset = 0;
+    const { ReadableStream } = streams();
     return new ReadableStream({
       type: 'bytes',
       pull(controller) {

@@ -2,7 +2,7 @@
 // streams and the consuming methods. A body keeps its original source (string, bytes, Blob or
 // stream) and only builds a ReadableStream when someone asks for `body`, so the common cases
 // (text in, text out; bytes handed to the host) never go through a stream at all.
-import { ReadableStream } from 'web-streams-polyfill';
+import { streams, isReadableStream } from './streams.js';
 import { kBodySource } from './internal/symbols.js';
 import { Blob, blobBytes, blobFromBytes } from './blob.js';
 import { FormData, generateBoundary, serializeMultipart, multipartBoundary, parseMultipart } from './form-data.js';
@@ -19,7 +19,7 @@ const isDisturbed = (stream) => stream._disturbed === true;
 // a Blob or a ReadableStream and type the default Content-Type (or null).
 export function extractBody(object) {
   if (typeof object === 'string') return { source: object, type: 'text/plain;charset=UTF-8' };
-  if (object instanceof ReadableStream) {
+  if (isReadableStream(object)) {
     if (isDisturbed(object)) {
       throw new TypeError('This ReadableStream is disturbed (has already been read from), and cannot be used as a body.');
     }
@@ -41,14 +41,14 @@ export function extractBody(object) {
   }
   // Workers also takes async iterables (async generators in particular) as stream bodies.
   if (object !== null && typeof object === 'object' && typeof object[Symbol.asyncIterator] === 'function') {
-    return { source: ReadableStream.from(object), type: null };
+    return { source: streams().ReadableStream.from(object), type: null };
   }
   return { source: String(object), type: 'text/plain;charset=UTF-8' };
 }
 
 // A stream that yields `bytes` (which it takes ownership of) as one chunk.
 function bytesStream(bytes) {
-  return new ReadableStream({
+  return new (streams().ReadableStream)({
     type: 'bytes',
     pull(controller) {
       if (bytes !== null && bytes.byteLength > 0) controller.enqueue(bytes);
@@ -61,7 +61,7 @@ function bytesStream(bytes) {
 
 // What `body` shows once the body was read without a stream: empty and disturbed.
 function usedStream() {
-  const stream = new ReadableStream({ type: 'bytes' });
+  const stream = new (streams().ReadableStream)({ type: 'bytes' });
   stream.cancel();
   return stream;
 }
@@ -113,7 +113,7 @@ export class Body {
         target.#headers = headers;
         if (extracted === null) return;
         target.#source = extracted.source;
-        if (extracted.source instanceof ReadableStream) target.#stream = extracted.source;
+        if (isReadableStream(extracted.source)) target.#stream = extracted.source;
         if (extracted.type !== null && !headers.has('content-type')) headers.append('content-type', extracted.type);
       },
       // The source as it would be extracted again, for moving or sharing a body.
@@ -129,7 +129,7 @@ export class Body {
         if (from.#source === null) return null;
         if (from.bodyUsed || from.#stream?.locked) throw new TypeError(USED_MESSAGE);
         // A buffered source is immutable here, so both bodies can share it.
-        if (!(from.#source instanceof ReadableStream)) return { source: from.#source, type: null };
+        if (!isReadableStream(from.#source)) return { source: from.#source, type: null };
         const [a, b] = from.#stream.tee();
         from.#source = from.#stream = a;
         return { source: b, type: null };

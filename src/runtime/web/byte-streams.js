@@ -2,8 +2,11 @@
 // helpers the other byte streams share. Their writable side accepts only bytes; their readable
 // side is a byte stream (BYOB reads work). As in Workers, a write completes once a reader has
 // taken its bytes.
-import { ReadableStream, WritableStream, TransformStream } from './streams.js';
+import { streams } from './streams.js';
 import { kExpectedLength } from './internal/symbols.js';
+
+// Loaded lazily (see index.js), so building the streams here costs nothing up front.
+const { ReadableStream, WritableStream, TransformStream } = streams();
 
 export const NOT_BYTES = 'This TransformStream is being used as a byte stream, but received an object of non-ArrayBuffer/ArrayBufferView type on its writable side.';
 

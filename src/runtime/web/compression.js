@@ -1,9 +1,12 @@
 // CompressionStream and DecompressionStream (Compression Streams standard) for the formats
 // Workers accepts. zlib runs on the host: each stream holds a host handle, sends it every chunk
 // and enqueues whatever output comes back.
-import { TransformStream } from './streams.js';
+import { streams } from './streams.js';
 import { hostAsync, hostCall } from './internal/bridge.js';
 import { NOT_BYTES, bytesOf, forHost } from './byte-streams.js';
+
+// Loaded lazily (see index.js), so building the streams here costs nothing up front.
+const { TransformStream } = streams();
 
 const FORMATS = new Set(['gzip', 'deflate', 'deflate-raw']);
 

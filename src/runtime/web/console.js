@@ -1,12 +1,12 @@
 // console.* inside the worker: each call is formatted here and handed to the host as one line.
 import { hostCall } from './internal/bridge.js';
-import { formatLogArgs } from './inspect.js';
 
 export function createConsole() {
   const counts = new Map();
   const timers = new Map();
   let indent = '';
-  const emit = (level, args) => hostCall('log', level, indent + formatLogArgs(args).replaceAll('\n', `\n${indent}`));
+  // The formatter is built on the first log line; many workers never log.
+  const emit = (level, args) => hostCall('log', level, indent + require('./inspect.js').formatLogArgs(args).replaceAll('\n', `\n${indent}`));
 
   return {
     log: (...args) => emit('log', args),

@@ -1,8 +1,7 @@
 // The Web Crypto global. Random bytes come from the host's CSPRNG.
 import { hostCall } from './internal/bridge.js';
 import { DOMException } from './dom-exception.js';
-import { DigestStream } from './digest-stream.js';
-import { subtle } from './subtle.js';
+import { defineLazy } from './internal/lazy.js';
 
 const INTEGER_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array];
 
@@ -29,7 +28,8 @@ function randomUUID() {
 
 export class Crypto {
   get subtle() {
-    return subtle;
+    // Built on first use: most workers never call crypto.subtle.
+    return require('./subtle.js').subtle;
   }
   getRandomValues(array) {
     return getRandomValues(array);
@@ -40,4 +40,4 @@ export class Crypto {
 }
 
 // Workers' crypto.DigestStream, reached through the crypto object.
-Object.defineProperty(Crypto.prototype, 'DigestStream', { value: DigestStream, writable: true, configurable: true });
+defineLazy(Crypto.prototype, 'DigestStream', () => require('./digest-stream.js').DigestStream);

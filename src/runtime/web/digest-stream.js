@@ -1,10 +1,13 @@
 // crypto.DigestStream (Workers): a WritableStream that hashes what is written to it, on the host,
 // and resolves `digest` with the hash as an ArrayBuffer once it is closed.
-import { WritableStream } from './streams.js';
+import { streams } from './streams.js';
 import { hostCall } from './internal/bridge.js';
 import { DOMException } from './dom-exception.js';
 import { encodeUtf8 } from './encoding.js';
 import { bytesOf, forHost } from './byte-streams.js';
+
+// Loaded lazily (see index.js), so building the streams here costs nothing up front.
+const { WritableStream } = streams();
 
 const ALGORITHMS = new Set(['sha-1', 'sha-256', 'sha-384', 'sha-512', 'md5']);
 

@@ -139,8 +139,9 @@ async function sendResponse(invocation, response) {
     throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
   }
   const headers = headersToList(response.headers);
+  // The source first: reading `body` would build a stream for a body that is already bytes.
   const source = response[kBodySource];
-  if (response.body === null || source !== undefined) {
+  if (source !== undefined || response.body === null) {
     hostCall('respond', invocation.id, response.status, response.statusText, headers, source ?? null, 0);
     return;
   }

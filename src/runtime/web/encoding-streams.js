@@ -1,8 +1,11 @@
 // TextEncoderStream and TextDecoderStream (Encoding Standard), TransformStreams over this
 // platform's UTF-8 encoder and TextDecoder.
-import { TransformStream } from './streams.js';
+import { streams } from './streams.js';
 import { TextDecoder, encodeUtf8 } from './encoding.js';
 import { bytesOf } from './byte-streams.js';
+
+// Loaded lazily (see index.js), so building the streams here costs nothing up front.
+const { TransformStream } = streams();
 
 const isLead = (unit) => unit >= 0xd800 && unit <= 0xdbff;
 

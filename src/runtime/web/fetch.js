@@ -16,11 +16,10 @@ export async function fetch(input, init = undefined) {
 
   let body = null;
   let sinkId = 0;
-  if (request.body !== null) {
-    const source = request[kBodySource];
-    if (source !== undefined) body = source;
-    else sinkId = hostCall('sinkCreate');
-  }
+  // The source first: reading `body` would build a stream for a body that is already bytes.
+  const source = request[kBodySource];
+  if (source !== undefined) body = source;
+  else if (request.body !== null) sinkId = hostCall('sinkCreate');
 
   const callId = hostCall('fetchStart', request.method, request.url, headers, request.redirect, body, sinkId);
   const onAbort = () => hostCall('fetchAbort', callId, [signal.reason?.name ?? 'AbortError', String(signal.reason?.message ?? 'The operation was aborted.')]);

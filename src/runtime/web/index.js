@@ -4,7 +4,8 @@
 import { installHost, hostCall, complete } from './internal/bridge.js';
 import { setClock, installFrozenDate, now } from './internal/clock.js';
 import { Entry } from './internal/protocol.js';
-import * as streams from './streams.js';
+import { streams } from './streams.js';
+import { defineLazy } from './internal/lazy.js';
 import { setTimeout, setInterval, clearTimeout, clearInterval, fireTimer } from './timers.js';
 import { fetch } from './fetch.js';
 import { Headers } from './headers.js';
@@ -16,14 +17,9 @@ import { atob, btoa } from './base64.js';
 import { Event, EventTarget, CustomEvent } from './events.js';
 import { AbortController, AbortSignal } from './abort.js';
 import { DOMException } from './dom-exception.js';
-import { structuredClone } from './structured-clone.js';
 import { Blob, File } from './blob.js';
 import { FormData } from './form-data.js';
 import { Crypto } from './crypto.js';
-import { TextEncoderStream, TextDecoderStream } from './encoding-streams.js';
-import { CompressionStream, DecompressionStream } from './compression.js';
-import { IdentityTransformStream, FixedLengthStream } from './byte-streams.js';
-import { SubtleCrypto, CryptoKey } from './subtle.js';
 import { createConsole } from './console.js';
 import { createWorkersModule } from './workers-module.js';
 import {
@@ -70,30 +66,15 @@ function installGlobals(global) {
   if ('gc' in global) global.gc = undefined;
   installFrozenDate(global);
   define(global, {
-    ReadableStream: streams.ReadableStream,
-    ReadableStreamDefaultReader: streams.ReadableStreamDefaultReader,
-    ReadableStreamBYOBReader: streams.ReadableStreamBYOBReader,
-    ReadableStreamDefaultController: streams.ReadableStreamDefaultController,
-    ReadableByteStreamController: streams.ReadableByteStreamController,
-    ReadableStreamBYOBRequest: streams.ReadableStreamBYOBRequest,
-    WritableStream: streams.WritableStream,
-    WritableStreamDefaultWriter: streams.WritableStreamDefaultWriter,
-    WritableStreamDefaultController: streams.WritableStreamDefaultController,
-    TransformStream: streams.TransformStream,
-    TransformStreamDefaultController: streams.TransformStreamDefaultController,
-    ByteLengthQueuingStrategy: streams.ByteLengthQueuingStrategy,
-    CountQueuingStrategy: streams.CountQueuingStrategy,
-    TextEncoderStream, TextDecoderStream, CompressionStream, DecompressionStream,
-    IdentityTransformStream, FixedLengthStream,
     Headers, Request, Response, fetch,
     URL, URLSearchParams,
     TextEncoder, TextDecoder, atob, btoa,
     Event, EventTarget, CustomEvent, AbortController, AbortSignal, DOMException,
     Blob, File, FormData,
-    structuredClone, queueMicrotask, reportError,
+    queueMicrotask, reportError,
     setTimeout, setInterval, clearTimeout, clearInterval,
     crypto: new Crypto(),
-    Crypto, SubtleCrypto, CryptoKey,
+    Crypto,
     console: createConsole(),
     performance: new Performance(),
     navigator: new Navigator(),
@@ -101,12 +82,37 @@ function installGlobals(global) {
     addEventListener: addGlobalEventListener,
     removeEventListener: removeGlobalEventListener,
   });
+  installLazyGlobals(global);
   // Atomics.wait would block the thread that runs every worker of this process.
   define(global.Atomics, {
     wait() {
       throw new TypeError('Atomics.wait cannot be called in this context');
     },
   });
+}
+
+// Globals built on first access (esbuild turns each require into a lazily run initializer).
+const STREAM_CLASSES = [
+  'ReadableStream', 'ReadableStreamDefaultReader', 'ReadableStreamBYOBReader', 'ReadableStreamDefaultController',
+  'ReadableByteStreamController', 'ReadableStreamBYOBRequest', 'WritableStream', 'WritableStreamDefaultWriter',
+  'WritableStreamDefaultController', 'TransformStream', 'TransformStreamDefaultController',
+  'ByteLengthQueuingStrategy', 'CountQueuingStrategy',
+];
+const LAZY_MODULES = {
+  TextEncoderStream: () => require('./encoding-streams.js'),
+  TextDecoderStream: () => require('./encoding-streams.js'),
+  CompressionStream: () => require('./compression.js'),
+  DecompressionStream: () => require('./compression.js'),
+  IdentityTransformStream: () => require('./byte-streams.js'),
+  FixedLengthStream: () => require('./byte-streams.js'),
+  SubtleCrypto: () => require('./subtle.js'),
+  structuredClone: () => require('./structured-clone.js'),
+  CryptoKey: () => require('./subtle.js'),
+};
+
+function installLazyGlobals(global) {
+  for (const name of STREAM_CLASSES) defineLazy(global, name, () => streams()[name]);
+  for (const [name, load] of Object.entries(LAZY_MODULES)) defineLazy(global, name, () => load()[name]);
 }
 
 // Built-in modules, reachable only while the worker's own modules load.

@@ -1,15 +1,30 @@
-// Streams are the WHATWG reference implementation (web-streams-polyfill). This module adds the
-// two crossings to the host: a ReadableStream fed by a host source (incoming request bodies,
-// fetch responses) and a pump that drains a ReadableStream into a host sink (outgoing response
-// bodies, fetch uploads), both with backpressure.
-import { ReadableStream } from 'web-streams-polyfill';
+// Streams are the WHATWG reference implementation (web-streams-polyfill), built the first time
+// anything needs a stream: a worker that only answers with strings and bytes never pays for it
+// (about 300 KiB of heap per isolate). This module also holds the two crossings to the host: a
+// ReadableStream fed by a host source (incoming request bodies, fetch responses) and a pump that
+// drains a ReadableStream into a host sink (outgoing response bodies, fetch uploads), both with
+// backpressure.
 import { hostAsync, hostCall } from './internal/bridge.js';
 
-export * from 'web-streams-polyfill';
+let implementation = null;
+
+// The streams classes (ReadableStream, WritableStream, TransformStream, readers, controllers,
+// queuing strategies), loaded on first call.
+export function streams() {
+  // esbuild turns this require of an ES module into a lazily run initializer.
+  implementation ??= require('./streams-impl.js');
+  return implementation;
+}
+
+// Whether `value` is a ReadableStream; never loads the implementation to find out.
+export function isReadableStream(value) {
+  return implementation !== null && value instanceof implementation.ReadableStream;
+}
 
 // A ReadableStream that pulls chunks from host source `id` one read at a time, so nothing is
 // buffered beyond what the reader asked for.
 export function hostReadable(id) {
+  const { ReadableStream } = streams();
   return new ReadableStream(
     {
       type: 'bytes',
