@@ -76,7 +76,7 @@ const OPS = {
   log: (host, level, message) => host.hooks.log(level, message),
   moduleData: (host, name) => host.moduleData(name),
   currentInvocation: (host) => host.current?.id ?? 0,
-  respond: (host, id, status, statusText, headers, body, streaming) => host.respond(id, status, statusText, headers, body, streaming),
+  respond: (host, id, status, statusText, headers, body, streaming, finished) => host.respond(id, status, statusText, headers, body, streaming, finished),
   uncaught: (host, id, detail, phase) => host.uncaught(id, detail, phase),
   settled: (host, id) => host.finish(id),
   passThroughOnException: (host, id) => {
@@ -161,13 +161,16 @@ export class IsolateHost {
     return new WorkerError('startup', `Uncaught ${err?.name ?? 'Error'}: ${err?.message ?? err}`, { stack });
   }
 
-  // Delivers an HTTP request. Resolves with { status, statusText, headers, body, invocation }
+  // Delivers an HTTP request (`cf`: an object, or its JSON text). Resolves with { status, statusText, headers, body, invocation }
   // where body is null, a Buffer or a Readable; rejects with a WorkerError.
   fetch({ method, url, headers, cf, body }) {
     if (this.dead) return Promise.reject(this.dead);
     const invocation = this.#newInvocation();
     const sourceId = body ? this.#own(invocation, 'sources', new Source(body)) : 0;
-    this.#enter(invocation, Entry.FETCH, invocation.id, method, url, headers, cf, sourceId);
+    // request.cf crosses as JSON text: one string is far cheaper to copy than an object, and the
+    // isolate only parses it if the handler reads request.cf.
+    const cfJson = typeof cf === 'string' ? cf : JSON.stringify(cf ?? {});
+    this.#enter(invocation, Entry.FETCH, invocation.id, method, url, headers, cfJson, sourceId);
     return invocation.response.promise;
   }
 
@@ -293,21 +296,25 @@ export class IsolateHost {
     return [module.type, module.content];
   }
 
-  respond(id, status, statusText, headers, body, streaming) {
+  // Answers event `id`. A streaming body returns the sink the isolate writes it into; otherwise,
+  // when `finished` (no waitUntil work pending), the event ends here and the timers it left are
+  // returned, as `finish` does.
+  respond(id, status, statusText, headers, body, streaming, finished) {
     const invocation = this.invocations.get(id);
-    if (!invocation || invocation.responded) return 0;
+    if (!invocation || invocation.responded) return streaming ? 0 : [];
     invocation.responded = true;
     let sinkId = 0;
     let responseBody = null;
     if (streaming) {
-      sinkId = this.addSink(new streamOps.Sink());
+      sinkId = this.#own(invocation, 'sinks', new streamOps.Sink());
       responseBody = this.sinks.get(sinkId).readable;
     } else if (body !== null) {
       responseBody = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     }
     invocation.response.resolve({ status, statusText, headers, body: responseBody, invocation });
+    if (finished && !streaming) return this.finish(id);
     this.#limitBackgroundWork(invocation);
-    return sinkId;
+    return streaming ? sinkId : [];
   }
 
   uncaught(id, [name, message, stack], phase) {

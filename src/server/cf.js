@@ -28,13 +28,30 @@ export function clientAddress(socket) {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
-export function buildCf(req, overrides) {
-  const cf = { ...DEFAULT_CF, ...overrides };
-  cf.httpProtocol = `HTTP/${req.httpVersion}`;
-  cf.tlsVersion = req.socket.encrypted ? req.socket.getProtocol?.() ?? '' : '';
-  cf.tlsCipher = req.socket.encrypted ? req.socket.getCipher?.()?.name ?? '' : '';
-  cf.clientAcceptEncoding = req.headers['accept-encoding'] ?? '';
-  return cf;
+// Returns a function giving each request's `request.cf` as JSON text. Only a few fields depend on
+// the request (protocol, TLS, Accept-Encoding), so the text is built once per combination of them.
+export function cfBuilder(overrides = {}) {
+  const base = { ...DEFAULT_CF, ...overrides };
+  const texts = new Map();
+  const build = (req) => {
+    const tls = req.socket.encrypted === true;
+    const fields = {
+      httpProtocol: `HTTP/${req.httpVersion}`,
+      tlsVersion: tls ? req.socket.getProtocol?.() ?? '' : '',
+      tlsCipher: tls ? req.socket.getCipher?.()?.name ?? '' : '',
+      clientAcceptEncoding: req.headers['accept-encoding'] ?? '',
+    };
+    const key = `${fields.httpProtocol}|${fields.tlsVersion}|${fields.tlsCipher}|${fields.clientAcceptEncoding}`;
+    let text = texts.get(key);
+    if (text === undefined) {
+      if (texts.size >= 256) texts.clear();
+      text = JSON.stringify({ ...base, ...fields });
+      texts.set(key, text);
+    }
+    return text;
+  };
+  build.base = base;
+  return build;
 }
 
 // Ray ids only need to be unique: a random per-process prefix and a counter, which spares a
@@ -48,13 +65,13 @@ function nextRayId() {
 }
 
 // Headers Cloudflare adds in front of every Worker. Replaces any the client sent itself.
-export function edgeHeaders(req, cf) {
+export function edgeHeaders(req, { country, colo }) {
   const ip = clientAddress(req.socket);
   return [
     'cf-connecting-ip', ip,
-    'cf-ipcountry', cf.country,
-    'cf-ray', `${nextRayId()}-${cf.colo}`,
-    'cf-visitor', JSON.stringify({ scheme: req.socket.encrypted ? 'https' : 'http' }),
+    'cf-ipcountry', country,
+    'cf-ray', `${nextRayId()}-${colo}`,
+    'cf-visitor', req.socket.encrypted ? '{"scheme":"https"}' : '{"scheme":"http"}',
     'x-forwarded-proto', req.socket.encrypted ? 'https' : 'http',
     'x-real-ip', ip,
   ];

@@ -1,7 +1,7 @@
 // HTTP ingress: turns Node's requests into worker fetch events and streams the responses back.
 import http from 'node:http';
 import { pipeline } from 'node:stream';
-import { buildCf, edgeHeaders, isEdgeHeader } from './cf.js';
+import { cfBuilder, edgeHeaders, isEdgeHeader } from './cf.js';
 import { errorResponse } from './error-page.js';
 
 const BODYLESS_METHODS = new Set(['GET', 'HEAD']);
@@ -27,6 +27,7 @@ function requestHeaders(req, cf) {
 //   cf               -> overrides of request.cf's defaults
 //   onRequest(entry) -> { method, path, status, wallMs, cpuMs } once each response has ended
 export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverrides = {}, onRequest = () => {} }) {
+  const cfFor = cfBuilder(cfOverrides);
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, async (req, res) => {
     const started = performance.now();
     const worker = pickWorker(req);
@@ -34,7 +35,6 @@ export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverri
       res.writeHead(404, { 'content-type': 'text/plain' }).end('No worker is configured for this host.\n');
       return;
     }
-    const cf = buildCf(req, cfOverrides);
     const scheme = req.socket.encrypted ? 'https' : 'http';
     let invocation = null;
     res.on('close', () => {
@@ -44,8 +44,8 @@ export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverri
       const result = await worker.fetch({
         method: req.method,
         url: `${scheme}://${req.headers.host ?? 'localhost'}${req.url}`,
-        headers: requestHeaders(req, cf),
-        cf,
+        headers: requestHeaders(req, cfFor.base),
+        cf: cfFor(req),
         body: hasBody(req) ? req : null,
       });
       invocation = result.invocation;

@@ -9,6 +9,7 @@ import { Request } from './request.js';
 import { Response } from './response.js';
 import { headersFromList, headersToList } from './internal/header-list.js';
 import { setHeadersGuard } from './headers.js';
+import { LazyJson } from './internal/lazy.js';
 import { Event } from './events.js';
 import { WorkerEntrypoint } from './workers-module.js';
 import { forgetTimer } from './timers.js';
@@ -71,6 +72,7 @@ class Invocation {
   constructor(id) {
     this.id = id;
     this.pending = [];
+    this.closed = false;
     this.context = new ExecutionContext(this);
     live.set(id, this);
   }
@@ -79,13 +81,19 @@ class Invocation {
       hostCall('uncaught', this.id, describeError(err), 'waitUntil');
     }));
   }
+  // The host has ended the event; `cancelledTimers` are the timers it dropped with it.
+  close(cancelledTimers) {
+    this.closed = true;
+    live.delete(this.id);
+    for (const timerId of cancelledTimers) forgetTimer(timerId);
+  }
   async settle() {
+    if (this.closed) return;
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0);
       await Promise.all(batch);
     }
-    live.delete(this.id);
-    for (const timerId of hostCall('settled', this.id)) forgetTimer(timerId);
+    this.close(hostCall('settled', this.id));
   }
 }
 
@@ -142,7 +150,10 @@ async function sendResponse(invocation, response) {
   // The source first: reading `body` would build a stream for a body that is already bytes.
   const source = response[kBodySource];
   if (source !== undefined || response.body === null) {
-    hostCall('respond', invocation.id, response.status, response.statusText, headers, source ?? null, 0);
+    // With no background work pending, responding also ends the event: one host call, not two.
+    const finished = invocation.pending.length === 0;
+    const cancelledTimers = hostCall('respond', invocation.id, response.status, response.statusText, headers, source ?? null, 0, finished);
+    if (finished) invocation.close(cancelledTimers);
     return;
   }
   const sinkId = hostCall('respond', invocation.id, response.status, response.statusText, headers, null, 1);
@@ -157,7 +168,7 @@ export function waitUntilCurrent(promise) {
 }
 
 // Entered by the host for each incoming HTTP request.
-export function dispatchFetch(id, method, url, headers, cf, sourceId) {
+export function dispatchFetch(id, method, url, headers, cfJson, sourceId) {
   const invocation = new Invocation(id);
   let result;
   try {
@@ -165,7 +176,7 @@ export function dispatchFetch(id, method, url, headers, cf, sourceId) {
       method,
       headers: headersFromList(headers),
       body: sourceId ? hostReadable(sourceId) : null,
-      cf,
+      cf: new LazyJson(cfJson),
       duplex: 'half',
     });
     // Incoming request headers are immutable in Workers; clone the request to change them.

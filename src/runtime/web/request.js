@@ -4,6 +4,7 @@ import { Body, extractBody, initBody, takeBody, cloneBody } from './body.js';
 import { Headers, cloneHeaders, setHeadersGuard } from './headers.js';
 import { URL } from './url.js';
 import { AbortController, AbortSignal } from './abort.js';
+import { LazyJson } from './internal/lazy.js';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
@@ -125,6 +126,7 @@ export class Request extends Body {
     return this.#signal;
   }
   get cf() {
+    if (this.#cf instanceof LazyJson) this.#cf = this.#cf.parse();
     return this.#cf;
   }
   get cache() {
@@ -139,7 +141,7 @@ export class Request extends Body {
 
   clone() {
     const body = cloneBody(this);
-    const copy = new Request(this.#url, { method: this.#method, redirect: this.#redirect, cf: this.#cf, cache: this.#cache, signal: this.#signal });
+    const copy = new Request(this.#url, { method: this.#method, redirect: this.#redirect, cf: this.cf, cache: this.#cache, signal: this.#signal });
     copy.#headers = cloneHeaders(this.#headers);
     initBody(copy, body, copy.#headers);
     return copy;

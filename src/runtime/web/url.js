@@ -7,8 +7,27 @@ import { definePairIterable } from './pair-iterator.js';
 // Component order of the host's answers.
 const HREF = 0, ORIGIN = 1, PROTOCOL = 2, USERNAME = 3, PASSWORD = 4, HOST = 5, HOSTNAME = 6, PORT = 7, PATHNAME = 8, SEARCH = 9, HASH = 10;
 
+// Recent parses, so the same URL string (a request's url, parsed again by the handler, or the
+// same route on every request) costs no host call. Component arrays are never mutated, so they
+// can be shared between URL objects.
+const PARSE_CACHE_SIZE = 128;
+const parsed = new Map();
+
+function remember(key, components) {
+  if (parsed.size >= PARSE_CACHE_SIZE) parsed.delete(parsed.keys().next().value);
+  parsed.set(key, components);
+}
+
 function parse(url, base) {
-  return base === undefined ? hostCall('urlParse', String(url)) : hostCall('urlParse', String(url), String(base));
+  const input = String(url);
+  const key = base === undefined ? input : `${input}\u0000${String(base)}`;
+  let components = parsed.get(key);
+  if (components !== undefined) return components;
+  components = base === undefined ? hostCall('urlParse', input) : hostCall('urlParse', input, String(base));
+  remember(key, components);
+  // Parsing a serialized URL gives the same URL back, so its href is known too.
+  if (components !== null && components[HREF] !== key) remember(components[HREF], components);
+  return components;
 }
 
 // --- application/x-www-form-urlencoded ----------------------------------------------------

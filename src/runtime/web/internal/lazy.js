@@ -13,3 +13,14 @@ export function defineLazy(target, name, build) {
     set: settle,
   });
 }
+
+// A JSON value parsed only when first read (request.cf: many handlers never look at it).
+export class LazyJson {
+  #text;
+  constructor(text) {
+    this.#text = text;
+  }
+  parse() {
+    return JSON.parse(this.#text);
+  }
+}

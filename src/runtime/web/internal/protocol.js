@@ -2,7 +2,7 @@
 // (Imported by both sides; plain data only.)
 export const Entry = Object.freeze({
   COMPLETE: 0, // an asynchronous host op finished: (callId, ok, value)
-  FETCH: 1, // an HTTP request: (invocationId, method, url, headers, cf, sourceId)
+  FETCH: 1, // an HTTP request: (invocationId, method, url, headers, cfJson, sourceId)
   TIMER: 2, // a timer fired: (timerId)
   ENV: 3, // before modules load: (envDescription)
   MAIN: 4, // after modules load: (mainModuleNamespace)
