@@ -8,7 +8,7 @@
 import { randomFillSync } from 'node:crypto';
 import ivm from 'isolated-vm';
 import { getPrelude, PRELUDE_FILENAME } from './prelude.js';
-import { Entry, HOST_ERROR } from './web/internal/protocol.js';
+import { Entry, HOST_ERROR, joinHeaders, splitHeaders } from './web/internal/protocol.js';
 import { WorkerError, cpuExceeded, memoryExceeded, workerRestarted } from './errors.js';
 import { StackMapper } from './source-maps.js';
 import { loadModules } from './modules.js';
@@ -23,6 +23,8 @@ import * as subtleOps from './host-ops/subtle.js';
 
 const GLOBAL_SCOPE_IO =
   'Disallowed operation called within global scope. Asynchronous I/O (ex: fetch() or connect()), setting a timeout, and generating random values are not allowed within global scope. To fix this error, perform this operation within a handler. https://developers.cloudflare.com/workers/runtime-apis/handlers/';
+
+const COPY = Object.freeze({ copy: true });
 
 // How long background work (ctx.waitUntil) may run after the response, as in Workers.
 const WAIT_UNTIL_LIMIT_MS = 30_000;
@@ -170,7 +172,7 @@ export class IsolateHost {
     // request.cf crosses as JSON text: one string is far cheaper to copy than an object, and the
     // isolate only parses it if the handler reads request.cf.
     const cfJson = typeof cf === 'string' ? cf : JSON.stringify(cf ?? {});
-    this.#enter(invocation, Entry.FETCH, invocation.id, method, url, headers, cfJson, sourceId);
+    this.#enter(invocation, Entry.FETCH, invocation.id, method, url, joinHeaders(headers), cfJson, sourceId);
     return invocation.response.promise;
   }
 
@@ -189,8 +191,10 @@ export class IsolateHost {
     const before = process.threadCpuUsage();
     let failure = null;
     try {
+      // Only completions carry values other than strings and numbers; everything else crosses as
+      // primitives, which isolated-vm copies directly instead of through V8's serializer.
       this.entry.applySync(undefined, [Date.now(), kind, ...args], {
-        arguments: { copy: true },
+        arguments: kind === Entry.COMPLETE ? COPY : undefined,
         timeout: this.#turnTimeout(invocation),
       });
     } catch (err) {
@@ -301,7 +305,7 @@ export class IsolateHost {
   // returned, as `finish` does.
   respond(id, status, statusText, headers, body, streaming, finished) {
     const invocation = this.invocations.get(id);
-    if (!invocation || invocation.responded) return streaming ? 0 : [];
+    if (!invocation || invocation.responded) return streaming ? 0 : null;
     invocation.responded = true;
     let sinkId = 0;
     let responseBody = null;
@@ -311,10 +315,10 @@ export class IsolateHost {
     } else if (body !== null) {
       responseBody = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     }
-    invocation.response.resolve({ status, statusText, headers, body: responseBody, invocation });
+    invocation.response.resolve({ status, statusText, headers: splitHeaders(headers), body: responseBody, invocation });
     if (finished && !streaming) return this.finish(id);
     this.#limitBackgroundWork(invocation);
-    return streaming ? sinkId : [];
+    return streaming ? sinkId : null;
   }
 
   uncaught(id, [name, message, stack], phase) {
@@ -347,7 +351,7 @@ export class IsolateHost {
   // isolate can forget them too).
   finish(id) {
     const invocation = this.invocations.get(id);
-    if (!invocation) return [];
+    if (!invocation) return null;
     invocation.finished = true;
     this.invocations.delete(id);
     this.#release(invocation);
@@ -360,7 +364,8 @@ export class IsolateHost {
       }
     }
     invocation.settled.resolve();
-    return cancelled;
+    // null rather than an empty array: a primitive crosses back without serialization.
+    return cancelled.length > 0 ? cancelled : null;
   }
 
   #release(invocation) {

@@ -47,7 +47,8 @@ export class Worker {
     return host;
   }
 
-  // request: { method, url, headers (flat [name, value, ...]), cf, body (Readable | null) }.
+  // request: { method, url (a serialized absolute URL), headers (flat [name, value, ...]),
+  // cf (object or JSON text), body (Readable | null) }.
   // Resolves with { status, statusText, headers, body (null | Buffer | Readable), invocation }.
   fetch(request) {
     let host;

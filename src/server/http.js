@@ -11,6 +11,17 @@ function hasBody(req) {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
+// The request's URL, serialized as the worker will see it, or null when the Host header or the
+// request target cannot make a valid URL.
+function requestUrl(req) {
+  const scheme = req.socket.encrypted ? 'https' : 'http';
+  try {
+    return new URL(`${scheme}://${req.headers.host ?? 'localhost'}${req.url}`).href;
+  } catch {
+    return null;
+  }
+}
+
 function requestHeaders(req, cf) {
   const headers = [];
   const raw = req.rawHeaders;
@@ -35,7 +46,11 @@ export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverri
       res.writeHead(404, { 'content-type': 'text/plain' }).end('No worker is configured for this host.\n');
       return;
     }
-    const scheme = req.socket.encrypted ? 'https' : 'http';
+    const url = requestUrl(req);
+    if (url === null) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad Request: invalid Host header or request target.\n');
+      return;
+    }
     let invocation = null;
     res.on('close', () => {
       onRequest({ method: req.method, path: req.url, status: res.statusCode, wallMs: performance.now() - started, cpuMs: invocation?.cpuMs ?? 0, aborted: !res.writableFinished });
@@ -43,7 +58,7 @@ export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverri
     try {
       const result = await worker.fetch({
         method: req.method,
-        url: `${scheme}://${req.headers.host ?? 'localhost'}${req.url}`,
+        url,
         headers: requestHeaders(req, cfFor.base),
         cf: cfFor(req),
         body: hasBody(req) ? req : null,

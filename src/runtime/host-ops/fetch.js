@@ -2,6 +2,7 @@
 // invocation that made it, counted against its limit.
 import { Readable } from 'node:stream';
 import { Source } from './streams.js';
+import { joinHeaders, splitHeaders } from '../web/internal/protocol.js';
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
@@ -11,8 +12,9 @@ export function fetchStart(host, method, url, headers, redirect, body, sinkId) {
   if (invocation.subrequests > host.limits.subrequests) throw new Error('Too many subrequests.');
   if (!/^https?:$/.test(new URL(url).protocol)) throw new TypeError(`Fetch API cannot load: ${url}`);
 
+  const list = splitHeaders(headers);
   const pairs = [];
-  for (let i = 0; i < headers.length; i += 2) pairs.push([headers[i], headers[i + 1]]);
+  for (let i = 0; i < list.length; i += 2) pairs.push([list[i], list[i + 1]]);
   const controller = new AbortController();
   let requestBody = body;
   if (sinkId) {
@@ -42,7 +44,7 @@ export function fetchResult(host, callId, fetchId) {
       const hasBody = res.body !== null && !NULL_BODY_STATUSES.has(res.status) && pending.method !== 'HEAD';
       const sourceId = hasBody ? host.addSource(new Source(Readable.fromWeb(res.body))) : 0;
       if (!hasBody) res.body?.cancel().catch(() => {});
-      return [res.status, res.statusText, headers, res.url, res.redirected, sourceId];
+      return [res.status, res.statusText, joinHeaders(headers), res.url, res.redirected, sourceId];
     },
     (err) => {
       if (err?.name === 'AbortError') throw err;

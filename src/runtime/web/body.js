@@ -103,14 +103,12 @@ let bodyAccess;
 export class Body {
   #source = null;
   #stream = null;
-  #headers = null;
   // Read directly from the source, without a stream.
   #consumed = false;
 
   static {
     bodyAccess = {
       init(target, extracted, headers) {
-        target.#headers = headers;
         if (extracted === null) return;
         target.#source = extracted.source;
         if (isReadableStream(extracted.source)) target.#stream = extracted.source;
@@ -206,11 +204,11 @@ export class Body {
 
   async blob() {
     const bytes = await this.#bytes();
-    return blobFromBytes(bytes, this.#headers.get('content-type') ?? '');
+    return blobFromBytes(bytes, this.headers.get('content-type') ?? '');
   }
 
   async formData() {
-    const contentType = this.#headers.get('content-type');
+    const contentType = this.headers.get('content-type');
     if (contentType === null) throw new TypeError('Parsing a Body as FormData requires a Content-Type header.');
     const boundary = multipartBoundary(contentType);
     if (boundary !== null) return parseMultipart(await this.#bytes(), boundary);

@@ -5,10 +5,9 @@
 import { hostCall } from './internal/bridge.js';
 import { kBodySource } from './internal/symbols.js';
 import { hostReadable, pumpToHost } from './streams.js';
-import { Request } from './request.js';
+import { createIncomingRequest } from './request.js';
 import { Response } from './response.js';
-import { headersFromList, headersToList } from './internal/header-list.js';
-import { setHeadersGuard } from './headers.js';
+import { headersToText } from './internal/header-list.js';
 import { LazyJson } from './internal/lazy.js';
 import { Event } from './events.js';
 import { WorkerEntrypoint } from './workers-module.js';
@@ -81,11 +80,11 @@ class Invocation {
       hostCall('uncaught', this.id, describeError(err), 'waitUntil');
     }));
   }
-  // The host has ended the event; `cancelledTimers` are the timers it dropped with it.
+  // The host has ended the event; `cancelledTimers` (or null) are the timers it dropped with it.
   close(cancelledTimers) {
     this.closed = true;
     live.delete(this.id);
-    for (const timerId of cancelledTimers) forgetTimer(timerId);
+    for (const timerId of cancelledTimers ?? []) forgetTimer(timerId);
   }
   async settle() {
     if (this.closed) return;
@@ -146,7 +145,7 @@ async function sendResponse(invocation, response) {
   if (!(response instanceof Response)) {
     throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
   }
-  const headers = headersToList(response.headers);
+  const headers = headersToText(response.headers);
   // The source first: reading `body` would build a stream for a body that is already bytes.
   const source = response[kBodySource];
   if (source !== undefined || response.body === null) {
@@ -172,15 +171,13 @@ export function dispatchFetch(id, method, url, headers, cfJson, sourceId) {
   const invocation = new Invocation(id);
   let result;
   try {
-    const request = new Request(url, {
+    const request = createIncomingRequest({
       method,
-      headers: headersFromList(headers),
-      body: sourceId ? hostReadable(sourceId) : null,
+      url,
+      headers,
       cf: new LazyJson(cfJson),
-      duplex: 'half',
+      body: sourceId ? { source: hostReadable(sourceId), type: null } : null,
     });
-    // Incoming request headers are immutable in Workers; clone the request to change them.
-    setHeadersGuard(request.headers, 'immutable');
     result = callFetchHandler(request, invocation);
   } catch (err) {
     result = Promise.reject(err);

@@ -5,14 +5,14 @@ import { kBodySource } from './internal/symbols.js';
 import { hostReadable, pumpToHost } from './streams.js';
 import { Request } from './request.js';
 import { Response, setFetchedFrom } from './response.js';
-import { headersFromList, headersToList } from './internal/header-list.js';
+import { headersFromText, headersToText } from './internal/header-list.js';
 
 export async function fetch(input, init = undefined) {
   const request = new Request(input, init);
   const signal = request.signal;
   signal.throwIfAborted();
 
-  const headers = headersToList(request.headers);
+  const headers = headersToText(request.headers);
 
   let body = null;
   let sinkId = 0;
@@ -28,7 +28,7 @@ export async function fetch(input, init = undefined) {
 
   try {
     const [status, statusText, responseHeaders, url, redirected, sourceId] = await hostAsync('fetchResult', callId);
-    const response = new Response(sourceId ? hostReadable(sourceId) : null, { status, statusText, headers: headersFromList(responseHeaders) });
+    const response = new Response(sourceId ? hostReadable(sourceId) : null, { status, statusText, headers: headersFromText(responseHeaders) });
     setFetchedFrom(response, url, redirected);
     return response;
   } catch (err) {

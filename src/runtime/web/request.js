@@ -5,6 +5,10 @@ import { Headers, cloneHeaders, setHeadersGuard } from './headers.js';
 import { URL } from './url.js';
 import { AbortController, AbortSignal } from './abort.js';
 import { LazyJson } from './internal/lazy.js';
+import { headersFromText } from './internal/header-list.js';
+
+// Marks the runtime's own construction of an incoming request (see createIncomingRequest).
+const INCOMING = Symbol('incoming');
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
@@ -45,6 +49,13 @@ export class Request extends Body {
   #cache = undefined;
 
   constructor(input, init = undefined) {
+    if (input === INCOMING) {
+      super();
+      // Already validated by the host; headers stay host text until first read.
+      ({ method: this.#method, url: this.#url, headers: this.#headers, cf: this.#cf } = init);
+      initBody(this, init.body, null);
+      return;
+    }
     if (arguments.length === 0) throw new TypeError("Failed to construct 'Request': 1 argument required, but only 0 present.");
     if (init !== undefined && init !== null && typeof init !== 'object') {
       throw new TypeError("Failed to construct 'Request': The provided value is not of type 'RequestInit'.");
@@ -60,7 +71,7 @@ export class Request extends Body {
       this.#signal = input.#signal;
       this.#cf = input.#cf;
       this.#cache = input.#cache;
-      headersInit = input.#headers;
+      headersInit = input.headers;
     } else {
       const url = String(input);
       const parsed = URL.parse(url);
@@ -115,6 +126,11 @@ export class Request extends Body {
     return this.#url;
   }
   get headers() {
+    if (typeof this.#headers === 'string') {
+      // Incoming request headers are immutable in Workers; clone the request to change them.
+      this.#headers = headersFromText(this.#headers);
+      setHeadersGuard(this.#headers, 'immutable');
+    }
     return this.#headers;
   }
   get redirect() {
@@ -142,9 +158,16 @@ export class Request extends Body {
   clone() {
     const body = cloneBody(this);
     const copy = new Request(this.#url, { method: this.#method, redirect: this.#redirect, cf: this.cf, cache: this.#cache, signal: this.#signal });
-    copy.#headers = cloneHeaders(this.#headers);
+    copy.#headers = cloneHeaders(this.headers);
     initBody(copy, body, copy.#headers);
     return copy;
   }
 }
 Object.defineProperty(Request.prototype, Symbol.toStringTag, { value: 'Request', configurable: true });
+
+// The request a fetch event delivers, built without re-validating what the host already checked:
+// `url` is a serialized URL, `headers` the host's header text (see protocol.js), `cf` the request.cf value
+// (or a LazyJson of it), `body` an extracted body ({ source, type }) or null.
+export function createIncomingRequest(fields) {
+  return new Request(INCOMING, fields);
+}

@@ -1,15 +1,16 @@
-// Headers cross the host boundary as flat [name, value, name, value, ...] arrays: cheaper to copy
-// than arrays of pairs.
+// Headers cross the host boundary as one newline-joined string (see protocol.js).
 import { Headers } from '../headers.js';
+import { joinHeaders, splitHeaders } from './protocol.js';
 
-export function headersFromList(list) {
+export function headersFromText(text) {
+  const list = splitHeaders(text);
   const headers = new Headers();
   for (let i = 0; i < list.length; i += 2) headers.append(list[i], list[i + 1]);
   return headers;
 }
 
-export function headersToList(headers) {
+export function headersToText(headers) {
   const list = [];
   for (const [name, value] of headers) list.push(name, value);
-  return list;
+  return joinHeaders(list);
 }

@@ -10,3 +10,14 @@ export const Entry = Object.freeze({
 
 // The key marking a host op's failure in its return value: { [HOST_ERROR]: [name, message] }.
 export const HOST_ERROR = '__outpost_host_error__';
+
+// Header lists cross the boundary as one string, "name\nvalue\nname\nvalue...": a single string
+// is copied directly, while an array goes through V8's serializer. Neither names nor values can
+// contain a newline (HTTP forbids it, and Headers rejects it).
+export function joinHeaders(list) {
+  return list.join('\n');
+}
+
+export function splitHeaders(text) {
+  return text === '' ? [] : text.split('\n');
+}
