@@ -20,6 +20,7 @@ import * as urlOps from './host-ops/url.js';
 import * as encodingOps from './host-ops/encoding.js';
 import * as compressionOps from './host-ops/compression.js';
 import * as subtleOps from './host-ops/subtle.js';
+import * as cacheOps from './host-ops/cache.js';
 
 const GLOBAL_SCOPE_IO =
   'Disallowed operation called within global scope. Asynchronous I/O (ex: fetch() or connect()), setting a timeout, and generating random values are not allowed within global scope. To fix this error, perform this operation within a handler. https://developers.cloudflare.com/workers/runtime-apis/handlers/';
@@ -74,6 +75,9 @@ const OPS = {
   subtleWrapKey: subtleOps.subtleWrapKey,
   subtleUnwrapKey: subtleOps.subtleUnwrapKey,
   subtleRelease: subtleOps.subtleRelease,
+  cachePut: cacheOps.cachePut,
+  cacheMatch: cacheOps.cacheMatch,
+  cacheDelete: cacheOps.cacheDelete,
   randomBytes: (_host, length) => randomFillSync(new Uint8Array(length)),
   log: (host, level, message) => host.hooks.log(level, message),
   moduleData: (host, name) => host.moduleData(name),
@@ -88,7 +92,7 @@ const OPS = {
 };
 
 // Ops that only make sense while an event is being handled; at global scope Workers refuses them.
-const NEED_EVENT = new Set(['fetchStart', 'timerSet', 'randomBytes', 'sinkCreate']);
+const NEED_EVENT = new Set(['fetchStart', 'timerSet', 'randomBytes', 'sinkCreate', 'cachePut', 'cacheMatch', 'cacheDelete']);
 
 // One event being handled: its CPU, its subrequests and everything it holds on the host.
 class Invocation {
@@ -109,7 +113,7 @@ class Invocation {
 }
 
 export class IsolateHost {
-  // spec: { name, bundle, env: { vars, secrets }, limits: { cpuMs, memoryMb, subrequests, startupMs } }
+  // spec: { name, bundle, env: { vars, secrets }, limits: { cpuMs, memoryMb, subrequests, startupMs }, stateDir }
   // hooks: { log(level, message), error(WorkerError, phase) }
   constructor(spec, hooks) {
     this.spec = spec;
@@ -163,8 +167,7 @@ export class IsolateHost {
     return new WorkerError('startup', `Uncaught ${err?.name ?? 'Error'}: ${err?.message ?? err}`, { stack });
   }
 
-  // Delivers an HTTP request (`cf`: an object, or its JSON text). Resolves with { status, statusText, headers, body, invocation }
-  // where body is null, a Buffer or a Readable; rejects with a WorkerError.
+  XX
   fetch({ method, url, headers, cf, body }) {
     if (this.dead) return Promise.reject(this.dead);
     const invocation = this.#newInvocation();
@@ -313,7 +316,8 @@ export class IsolateHost {
       sinkId = this.#own(invocation, 'sinks', new streamOps.Sink());
       responseBody = this.sinks.get(sinkId).readable;
     } else if (body !== null) {
-      responseBody = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+      // A string stays a string: Node then writes headers and body in one go.
+      responseBody = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     }
     invocation.response.resolve({ status, statusText, headers: splitHeaders(headers), body: responseBody, invocation });
     if (finished && !streaming) return this.finish(id);

@@ -1,5 +1,6 @@
 // The runtime's public face: one Worker, backed by an isolate that is replaced transparently when
 // a limit kills it. Knows nothing of HTTP servers or config files.
+import path from 'node:path';
 import { IsolateHost } from './isolate-host.js';
 import { WorkerError } from './errors.js';
 
@@ -16,14 +17,16 @@ export class Worker {
   #host = null;
 
   // bundle: the bundler's output; env: { vars, secrets }; limits: overrides of DEFAULT_LIMITS;
-  // log(level, message): console output and errors of this worker.
-  constructor({ name, bundle, env = {}, limits = {}, log = () => {} }) {
+  // log(level, message): console output and errors of this worker; stateDir: where its
+  // persistent state (the Cache API's entries) lives; without one nothing is persisted.
+  constructor({ name, bundle, env = {}, limits = {}, log = () => {}, stateDir = null }) {
     this.name = name;
     this.spec = {
       name,
       bundle,
       env: { vars: env.vars ?? {}, secrets: env.secrets ?? {} },
       limits: { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(limits).filter(([, v]) => v != null)) },
+      stateDir: stateDir === null ? null : path.resolve(stateDir),
     };
     this.log = log;
     this.restarts = 0;
@@ -49,7 +52,7 @@ export class Worker {
 
   // request: { method, url (a serialized absolute URL), headers (flat [name, value, ...]),
   // cf (object or JSON text), body (Readable | null) }.
-  // Resolves with { status, statusText, headers, body (null | Buffer | Readable), invocation }.
+  // Resolves with { status, statusText, headers, body (null | string | Buffer | Readable), invocation }.
   fetch(request) {
     let host;
     try {

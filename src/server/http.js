@@ -84,7 +84,7 @@ function writeResponse(req, res, { status, statusText, headers, body }) {
   if (body === null || req.method === 'HEAD') {
     body?.destroy?.();
     res.end();
-  } else if (Buffer.isBuffer(body)) {
+  } else if (typeof body === 'string' || Buffer.isBuffer(body)) {
     res.end(body);
   } else {
     // A client that goes away destroys `res`, which destroys the body and cancels the worker's stream.

@@ -231,3 +231,19 @@ test('a handler whose promise can never settle gets a 500 instead of hanging', a
     await w.dispose();
   }
 });
+
+test('a response body that errors before it is sent cuts the response off and the server lives on', async () => {
+  const w = await startWorker(`export default { fetch(request) {
+    if (new URL(request.url).pathname === '/ok') return new Response('still here');
+    return new Response(new ReadableStream({ pull(controller) { controller.error(new Error('body failed')); } }));
+  } };`);
+  try {
+    await assert.rejects(async () => {
+      const res = await w.fetch('/');
+      await res.text();
+    });
+    assert.equal(await (await w.fetch('/ok')).text(), 'still here');
+  } finally {
+    await w.dispose();
+  }
+});

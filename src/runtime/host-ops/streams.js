@@ -32,6 +32,9 @@ export class Sink {
         callback(err);
       },
     });
+    // The worker can fail its body before the server starts piping it; the failure then reaches
+    // the client through the pipeline (as a cut-off response), never as an unhandled error.
+    this.readable.on('error', () => {});
   }
   #wake(state) {
     const waiter = this.drainWaiter;
