@@ -64,6 +64,7 @@ async function build(options) {
     env: { vars: { ...config.vars, ...options.vars }, secrets: config.secrets },
     limits: { cpuMs: config.limits?.cpuMs, subrequests: config.limits?.subrequests },
     log: logWorker,
+    stateDir: options.persistTo ?? path.join(config.rootDir, '.outpost', 'state'),
   });
   worker.start();
   return { config, bundle, worker };
@@ -79,6 +80,7 @@ export async function run(argv) {
     noBundle: values['no-bundle'] || undefined,
     main: positionals[0] ? path.resolve(positionals[0]) : undefined,
     vars: parseVars(values.var),
+    persistTo: values['persist-to'] ? path.resolve(values['persist-to']) : undefined,
   };
   const cf = parseCf(values.cf);
 

@@ -4,13 +4,14 @@ import { Worker } from '../../src/runtime/worker.js';
 import { createHttpServer } from '../../src/server/http.js';
 
 // source: an ES module (or service-worker script with { format: 'service-worker' }), or a full
-// bundle { format, mainModule, modules, sourceMaps }.
-export async function startWorker(source, { format = 'modules', env, limits, cf, dev = true } = {}) {
+// bundle { format, mainModule, modules, sourceMaps }. stateDir: the Worker's state directory
+// (none by default).
+export async function startWorker(source, { format = 'modules', env, limits, cf, dev = true, name = 'test', stateDir } = {}) {
   const bundle = typeof source === 'string'
     ? { format, mainModule: 'index.js', modules: [{ name: 'index.js', type: 'esm', content: source }], sourceMaps: {} }
     : source;
   const logs = [];
-  const worker = new Worker({ name: 'test', bundle, env, limits, log: (level, message) => logs.push({ level, message }) }).start();
+  const worker = new Worker({ name, bundle, env, limits, stateDir, log: (level, message) => logs.push({ level, message }) }).start();
   const requests = [];
   const server = createHttpServer({ worker: () => worker, dev, cf, onRequest: (entry) => requests.push(entry) });
   server.listen(0, '127.0.0.1');

@@ -108,6 +108,12 @@ const LAZY_MODULES = {
   SubtleCrypto: () => require('./subtle.js'),
   structuredClone: () => require('./structured-clone.js'),
   CryptoKey: () => require('./subtle.js'),
+  HTMLRewriter: () => require('./html-rewriter/index.js'),
+  caches: () => require('./cache.js'),
+  Cache: () => require('./cache.js'),
+  CacheStorage: () => require('./cache.js'),
+  URLPattern: () => require('./url-pattern.js'),
+  scheduler: () => require('./scheduler.js'),
 };
 
 function installLazyGlobals(global) {
