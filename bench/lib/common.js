@@ -16,9 +16,10 @@ export function moduleBundle(source) {
 
 export const GET_REQUEST = Object.freeze({ method: 'GET', url: 'http://localhost/', headers: [], cf: {}, body: null });
 
-// Reads a worker response body (null, Buffer or Readable) to the end.
+// Reads a worker response body (null, string, Buffer or Readable) to the end.
 export async function readBody(body) {
   if (body === null || body === undefined) return Buffer.alloc(0);
+  if (typeof body === 'string') return Buffer.from(body);
   if (Buffer.isBuffer(body)) return body;
   const chunks = [];
   for await (const chunk of body) chunks.push(chunk);
