@@ -7,7 +7,7 @@
 // When a limit is crossed the whole isolate is thrown away; a new one is made for the next event.
 import { randomFillSync } from 'node:crypto';
 import ivm from 'isolated-vm';
-import { getPrelude, PRELUDE_FILENAME } from './prelude.js';
+import { getPrelude, compileExtension, PRELUDE_FILENAME } from './prelude.js';
 import { Entry, HOST_ERROR, joinHeaders, splitHeaders } from './web/internal/protocol.js';
 import { WorkerError, cpuExceeded, memoryExceeded, workerRestarted } from './errors.js';
 import { StackMapper } from './source-maps.js';
@@ -81,6 +81,8 @@ const OPS = {
   randomBytes: (_host, length) => randomFillSync(new Uint8Array(length)),
   log: (host, level, message) => host.hooks.log(level, message),
   moduleData: (host, name) => host.moduleData(name),
+  // A part of the platform loaded on first use: compiled into this isolate, its function handed back.
+  extension: (host, name) => compileExtension(host.isolate, host.context, name).derefInto(),
   currentInvocation: (host) => host.current?.id ?? 0,
   respond: (host, id, status, statusText, headers, body, streaming, finished) => host.respond(id, status, statusText, headers, body, streaming, finished),
   uncaught: (host, id, detail, phase) => host.uncaught(id, detail, phase),

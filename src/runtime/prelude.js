@@ -1,51 +1,180 @@
-// Builds the in-isolate Web platform (src/runtime/web) into one classic script, once per
-// process, and keeps V8's code cache for it so each new isolate skips parsing and compiling.
+// Builds the in-isolate Web platform (src/runtime/web) once per process: the prelude, one
+// classic script every isolate starts with, and the extensions, scripts compiled into an
+// isolate only when its worker first needs them. V8's code cache is kept for each, so an isolate
+// skips parsing and compiling them.
+//
+// What is an extension is decided by the code itself: a `require('./x.js')` in the platform's
+// sources marks x.js (with what only it imports) as loaded on demand; `import` marks a module
+// as part of whatever imports it.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ivm from 'isolated-vm';
 import * as esbuild from 'esbuild';
 
-const ENTRY = fileURLToPath(new URL('./web/index.js', import.meta.url));
+const WEB_DIR = fileURLToPath(new URL('./web/', import.meta.url));
+const ENTRY = path.join(WEB_DIR, 'index.js');
+const EXTENSIONS_MODULE = path.join(WEB_DIR, 'internal/extensions.js');
 export const PRELUDE_FILENAME = 'outpost:prelude';
 // The bundle's exports are held in this variable, scoped to a wrapping function whose result
 // (the script's completion value) is `boot`, so nothing of it is left on the global object.
 const EXPORTS = '__outpostPrelude';
 
-let built = null;
+const COMMON_OPTIONS = {
+  bundle: true,
+  write: false,
+  platform: 'neutral',
+  target: 'es2024',
+  // Minified: the source of every script loaded stays resident in the isolate.
+  minifySyntax: true,
+  minifyWhitespace: true,
+  minifyIdentifiers: true,
+  keepNames: true, // class and function names are observable (Headers.name === 'Headers')
+  legalComments: 'none',
+  mainFields: ['module', 'main'],
+  metafile: true,
+};
 
-function build() {
-  const result = esbuild.buildSync({
-    entryPoints: [ENTRY],
-    bundle: true,
-    write: false,
+// "./x.js" for a file of src/runtime/web: how modules are named across scripts.
+const webPath = (file) => `./${path.relative(WEB_DIR, file).split(path.sep).join('/')}`;
+const isWebFile = (file) => file.startsWith(WEB_DIR);
+
+// In the prelude, a required platform file becomes a stub that loads it as an extension.
+function preludePlugin(extensions) {
+  return {
+    name: 'outpost-prelude',
+    setup(build) {
+      build.onResolve({ filter: /^\./ }, (args) => {
+        if (args.kind !== 'require-call') return undefined;
+        const file = path.resolve(args.resolveDir, args.path);
+        if (!isWebFile(file)) return undefined;
+        extensions.add(webPath(file));
+        return { path: webPath(file), namespace: 'outpost-extension' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'outpost-extension' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(EXTENSIONS_MODULE)}).extension(${JSON.stringify(args.path)});`,
+        loader: 'js',
+        resolveDir: WEB_DIR,
+      }));
+    },
+  };
+}
+
+// In an extension, the prelude's modules (and other extensions) are taken from the isolate, not
+// bundled again: one class of Response, one streams implementation.
+function extensionPlugin(coreFiles) {
+  return {
+    name: 'outpost-extension',
+    setup(build) {
+      build.onResolve({ filter: /^\./ }, (args) => {
+        const file = path.resolve(args.resolveDir, args.path);
+        if (!isWebFile(file)) return undefined;
+        if (coreFiles.has(file) || args.kind === 'require-call') return { path: webPath(file), external: true };
+        return undefined;
+      });
+    },
+  };
+}
+
+async function buildPrelude() {
+  const extensions = new Set();
+  const result = await esbuild.build({
+    ...COMMON_OPTIONS,
+    stdin: { contents: await coreEntry(), resolveDir: WEB_DIR, sourcefile: 'outpost-prelude-entry.js', loader: 'js' },
     format: 'iife',
     globalName: EXPORTS,
     banner: { js: '(function () {' },
     footer: { js: `return ${EXPORTS}.boot;\n})()` },
-    platform: 'neutral',
-    target: 'es2024',
-    // Minified: the source of the prelude stays resident in every isolate (~90 KiB saved each).
-    minifySyntax: true,
-    minifyWhitespace: true,
-    minifyIdentifiers: true,
-    keepNames: true, // class and function names are observable (Headers.name === 'Headers')
-    legalComments: 'none',
-    mainFields: ['module', 'main'],
+    plugins: [preludePlugin(extensions)],
   });
-  return result.outputFiles[0].text;
+  const coreFiles = new Set(Object.keys(result.metafile.inputs).filter((input) => !input.includes(':')).map((input) => path.resolve(input)));
+  return { code: result.outputFiles[0].text, coreFiles, extensions };
 }
 
-// The prelude source and its code cache. The cache is produced by compiling in a scratch
-// isolate, since V8 only emits it after a compile.
-export function getPrelude() {
-  if (built) return built;
-  const code = build();
+// The prelude's entry: boot, plus every platform module that is not an extension, registered by
+// path so extensions can import them.
+async function coreEntry() {
+  const files = await listCoreFiles();
+  const lines = [`export { boot } from './index.js';`, `import { setCoreModules } from './internal/extensions.js';`];
+  const names = [];
+  files.forEach((file, i) => {
+    lines.push(`import * as m${i} from ${JSON.stringify(webPath(file))};`);
+    names.push(`${JSON.stringify(webPath(file))}: m${i}`);
+  });
+  lines.push(`setCoreModules({ ${names.join(', ')} });`);
+  return lines.join('\n');
+}
+
+// Platform modules that index.js imports statically, directly or not: the prelude's core. Found
+// by a first build of index.js alone.
+async function listCoreFiles() {
+  const result = await esbuild.build({ ...COMMON_OPTIONS, entryPoints: [ENTRY], format: 'iife', plugins: [preludePlugin(new Set())] });
+  return Object.keys(result.metafile.inputs)
+    .filter((input) => !input.includes(':'))
+    .map((input) => path.resolve(input))
+    .filter((file) => isWebFile(file) && file !== ENTRY);
+}
+
+async function buildExtensions(coreFiles, extensions) {
+  const built = new Map();
+  const pending = [...extensions];
+  while (pending.length > 0) {
+    const name = pending.pop();
+    if (built.has(name)) continue;
+    const required = new Set();
+    const result = await esbuild.build({
+      ...COMMON_OPTIONS,
+      entryPoints: [path.join(WEB_DIR, name)],
+      format: 'cjs',
+      // A function of (module, require), run by extension() in internal/extensions.js.
+      banner: { js: '(function (module, require) {' },
+      footer: { js: '})' },
+      plugins: [extensionPlugin(coreFiles)],
+    });
+    for (const output of Object.values(result.metafile.outputs)) {
+      for (const imported of output.imports) {
+        if (imported.external && !coreFiles.has(path.join(WEB_DIR, imported.path))) required.add(imported.path);
+      }
+    }
+    built.set(name, { code: result.outputFiles[0].text, cachedData: null });
+    pending.push(...required);
+  }
+  return built;
+}
+
+// Built when the runtime is first imported (esbuild's plugins need its asynchronous API), so
+// that creating an isolate stays synchronous.
+const prelude = await buildAll();
+
+async function buildAll() {
+  const { code, coreFiles, extensions } = await buildPrelude();
   const scratch = new ivm.Isolate({ memoryLimit: 64 });
   try {
     const script = scratch.compileScriptSync(code, { filename: PRELUDE_FILENAME, produceCachedData: true });
-    built = { code, cachedData: script.cachedData };
+    const cachedData = script.cachedData;
     script.release();
+    return { code, cachedData, extensions: await buildExtensions(coreFiles, extensions) };
   } finally {
     scratch.dispose();
   }
-  return built;
+}
+
+// The prelude { code, cachedData, extensions: Map(path -> { code, cachedData }) }. The
+// prelude's code cache is produced in a scratch isolate; an extension's the first time it is
+// compiled (see compileExtension).
+export function getPrelude() {
+  return prelude;
+}
+
+// Compiles extension `name` into `isolate` and runs it in `context`, returning a reference to
+// its (module, require) function.
+export function compileExtension(isolate, context, name) {
+  const extension = getPrelude().extensions.get(name);
+  if (!extension) throw new Error(`No such platform module: ${name}`);
+  const options = { filename: `outpost:${name.slice(2)}` };
+  if (extension.cachedData) options.cachedData = extension.cachedData;
+  else options.produceCachedData = true;
+  const script = isolate.compileScriptSync(extension.code, options);
+  if (!extension.cachedData && script.cachedData) extension.cachedData = script.cachedData;
+  return script.runSync(context, { reference: true, release: true });
 }
