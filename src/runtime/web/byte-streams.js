@@ -167,3 +167,6 @@ export class FixedLengthStream extends IdentityTransformStream {
     super(queuingStrategy, { [kFixedLength]: toExpectedLength(expectedLength) });
   }
 }
+
+Object.defineProperty(IdentityTransformStream.prototype, Symbol.toStringTag, { value: 'IdentityTransformStream', configurable: true });
+Object.defineProperty(FixedLengthStream.prototype, Symbol.toStringTag, { value: 'FixedLengthStream', configurable: true });

@@ -49,3 +49,6 @@ export class DecompressionStream extends TransformStream {
     super(zlibTransformer(format, true));
   }
 }
+
+Object.defineProperty(CompressionStream.prototype, Symbol.toStringTag, { value: 'CompressionStream', configurable: true });
+Object.defineProperty(DecompressionStream.prototype, Symbol.toStringTag, { value: 'DecompressionStream', configurable: true });

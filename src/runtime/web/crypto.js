@@ -41,3 +41,5 @@ export class Crypto {
 
 // Workers' crypto.DigestStream, reached through the crypto object.
 defineLazy(Crypto.prototype, 'DigestStream', () => require('./digest-stream.js').DigestStream);
+
+Object.defineProperty(Crypto.prototype, Symbol.toStringTag, { value: 'Crypto', configurable: true });

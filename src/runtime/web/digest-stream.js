@@ -61,3 +61,5 @@ export class DigestStream extends WritableStream {
     return this.#bytesWritten();
   }
 }
+
+Object.defineProperty(DigestStream.prototype, Symbol.toStringTag, { value: 'DigestStream', configurable: true });

@@ -69,3 +69,6 @@ export class TextDecoderStream extends TransformStream {
     return this.#decoder.ignoreBOM;
   }
 }
+
+Object.defineProperty(TextEncoderStream.prototype, Symbol.toStringTag, { value: 'TextEncoderStream', configurable: true });
+Object.defineProperty(TextDecoderStream.prototype, Symbol.toStringTag, { value: 'TextDecoderStream', configurable: true });

@@ -60,6 +60,9 @@ class Navigator {
   }
 }
 
+Object.defineProperty(Performance.prototype, Symbol.toStringTag, { value: 'Performance', configurable: true });
+Object.defineProperty(Navigator.prototype, Symbol.toStringTag, { value: 'Navigator', configurable: true });
+
 function installGlobals(global) {
   // V8 flags are process-wide: a host started with --expose-gc would otherwise hand every worker
   // a way to force collections. (V8 makes that property non-configurable, so it is emptied.)
@@ -78,6 +81,7 @@ function installGlobals(global) {
     console: createConsole(),
     performance: new Performance(),
     navigator: new Navigator(),
+    Navigator,
     self: global,
     addEventListener: addGlobalEventListener,
     removeEventListener: removeGlobalEventListener,
