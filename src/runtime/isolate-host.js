@@ -8,6 +8,7 @@
 import { randomFillSync } from 'node:crypto';
 import ivm from 'isolated-vm';
 import { getPrelude, compileExtension, PRELUDE_FILENAME } from './prelude.js';
+import { getWatchdog } from './watchdog.js';
 import { Entry, HOST_ERROR, joinHeaders, splitHeaders } from './web/internal/protocol.js';
 import { WorkerError, cpuExceeded, memoryExceeded, workerRestarted } from './errors.js';
 import { StackMapper } from './source-maps.js';
@@ -195,17 +196,23 @@ export class IsolateHost {
     const previous = this.current;
     this.current = invocation;
     const before = process.threadCpuUsage();
+    const now = Date.now();
+    const budgetMs = this.#remainingBudget(invocation);
+    const watchdog = getWatchdog();
+    const guarded = watchdog.beginTurn(this.isolate, now + budgetMs);
+    const kills = watchdog.kills();
     let failure = null;
     try {
       // Only completions carry values other than strings and numbers; everything else crosses as
       // primitives, which isolated-vm copies directly instead of through V8's serializer.
-      this.entry.applySync(undefined, [Date.now(), kind, ...args], {
+      this.entry.applySync(undefined, [now, kind, ...args], {
         arguments: kind === Entry.COMPLETE ? COPY : undefined,
-        timeout: this.#turnTimeout(invocation),
+        timeout: guarded ? undefined : this.#turnTimeout(budgetMs),
       });
     } catch (err) {
-      failure = this.#classify(err);
+      failure = this.#classify(err, watchdog.kills() !== kills);
     } finally {
+      if (guarded) watchdog.endTurn();
       this.current = previous;
       const used = process.threadCpuUsage(before);
       if (invocation) {
@@ -231,20 +238,22 @@ export class IsolateHost {
     }
   }
 
-  // The wall-clock backstop of a turn: the invocation's remaining CPU budget, with the deadline
-  // rounded up to a whole second. isolated-vm keeps every timeout it was given until its deadline
-  // passes and wakes a timer thread for each distinct one; shared deadlines mean one wakeup a
-  // second instead of one per turn (which, at thousands of turns a second, halves throughput).
-  #turnTimeout(invocation) {
+  #remainingBudget(invocation) {
     const spentMs = invocation ? invocation.cpuUs / 1000 : 0;
-    const now = performance.now();
-    const deadline = Math.ceil((now + Math.max(1, this.limits.cpuMs - spentMs)) / DEADLINE_GRID_MS) * DEADLINE_GRID_MS;
-    return Math.ceil(deadline - now);
+    return Math.max(1, this.limits.cpuMs - spentMs);
   }
 
-  #classify(err) {
+  // isolated-vm's timeout for a turn the watchdog cannot guard: the remaining budget, with the
+  // deadline rounded up to a whole second. isolated-vm keeps every timeout until its deadline and
+  // wakes a timer thread for each distinct one; shared deadlines mean one wakeup a second.
+  #turnTimeout(budgetMs) {
+    const now = performance.now();
+    return Math.ceil(Math.ceil((now + budgetMs) / DEADLINE_GRID_MS) * DEADLINE_GRID_MS - now);
+  }
+
+  #classify(err, killedByWatchdog) {
+    if (killedByWatchdog || /timed out/.test(err?.message)) return cpuExceeded();
     if (this.isolate.isDisposed) return memoryExceeded();
-    if (/timed out/.test(err?.message)) return cpuExceeded();
     return new WorkerError('internal', `Internal error: ${err?.message ?? err}`);
   }
 
@@ -421,6 +430,7 @@ export class IsolateHost {
     this.sources.clear();
     this.fetches.clear();
     this.timers.clear();
+    if (this.isolate) getWatchdog().forget(this.isolate);
     if (this.isolate && !this.isolate.isDisposed) this.isolate.dispose();
   }
 }

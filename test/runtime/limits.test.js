@@ -33,6 +33,19 @@ export default { fetch(request) {
   }
 });
 
+// The first turns of a new isolate are bounded by isolated-vm's own timeout; later ones by the
+// watchdog thread. Both must stop a loop.
+test('a loop in the very first request of a new worker is stopped too', async () => {
+  const w = await startWorker(`export default { fetch() { for (;;) {} } };`, { limits: { cpuMs: 100 } });
+  try {
+    const res = await w.fetch('/');
+    assert.equal(res.status, 503);
+    assert.match(await res.text(), /Worker exceeded CPU time limit/);
+  } finally {
+    await w.dispose();
+  }
+});
+
 test('CPU spent across many turns adds up to the limit', async () => {
   const w = await startWorker(`export default { async fetch() {
     let x = 0;
