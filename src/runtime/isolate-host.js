@@ -22,6 +22,7 @@ import * as encodingOps from './host-ops/encoding.js';
 import * as compressionOps from './host-ops/compression.js';
 import * as subtleOps from './host-ops/subtle.js';
 import * as cacheOps from './host-ops/cache.js';
+import * as webSocketOps from './host-ops/websocket.js';
 
 const GLOBAL_SCOPE_IO =
   'Disallowed operation called within global scope. Asynchronous I/O (ex: fetch() or connect()), setting a timeout, and generating random values are not allowed within global scope. To fix this error, perform this operation within a handler. https://developers.cloudflare.com/workers/runtime-apis/handlers/';
@@ -80,6 +81,14 @@ const OPS = {
   cachePut: cacheOps.cachePut,
   cacheMatch: cacheOps.cacheMatch,
   cacheDelete: cacheOps.cacheDelete,
+  // A 101 response is answered here rather than by `respond`: the event lasts as long as its
+  // WebSocket does, not the 30 s of background work a response leaves it.
+  wsRespond: webSocketOps.wsRespond,
+  wsFetch: webSocketOps.wsFetch,
+  wsSend: webSocketOps.wsSend,
+  wsClose: webSocketOps.wsClose,
+  wsReceive: webSocketOps.wsReceive,
+  wsDone: webSocketOps.wsDone,
   randomBytes: (_host, length) => randomFillSync(new Uint8Array(length)),
   log: (host, level, message) => host.hooks.log(level, message),
   moduleData: (host, name) => host.moduleData(name),
@@ -96,7 +105,7 @@ const OPS = {
 };
 
 // Ops that only make sense while an event is being handled; at global scope Workers refuses them.
-const NEED_EVENT = new Set(['fetchStart', 'timerSet', 'randomBytes', 'sinkCreate', 'cachePut', 'cacheMatch', 'cacheDelete']);
+const NEED_EVENT = new Set(['fetchStart', 'timerSet', 'randomBytes', 'sinkCreate', 'cachePut', 'cacheMatch', 'cacheDelete', 'wsFetch']);
 
 // One event being handled: its CPU, its subrequests and everything it holds on the host.
 class Invocation {
@@ -171,7 +180,9 @@ export class IsolateHost {
     return new WorkerError('startup', `Uncaught ${err?.name ?? 'Error'}: ${err?.message ?? err}`, { stack });
   }
 
-  XX
+  // Delivers an HTTP request (`cf`: an object, or its JSON text). Resolves with { status,
+  // statusText, headers, body, invocation } where body is null, a string, a Buffer or a Readable;
+  // rejects with a WorkerError.
   fetch({ method, url, headers, cf, body }) {
     if (this.dead) return Promise.reject(this.dead);
     const invocation = this.#newInvocation();
@@ -211,6 +222,7 @@ export class IsolateHost {
       });
     } catch (err) {
       failure = this.#classify(err, watchdog.kills() !== kills);
+      if (failure === null) this.#unhandledRejection(invocation, err);
     } finally {
       if (guarded) watchdog.endTurn();
       this.current = previous;
@@ -251,10 +263,21 @@ export class IsolateHost {
     return Math.ceil(Math.ceil((now + budgetMs) / DEADLINE_GRID_MS) * DEADLINE_GRID_MS - now);
   }
 
+  // A turn that throws has hit a limit, or (with the isolate intact) ended on a promise
+  // rejection nothing handled, which is the worker's problem to hear about, not the isolate's end.
   #classify(err, killedByWatchdog) {
     if (killedByWatchdog || /timed out/.test(err?.message)) return cpuExceeded();
     if (this.isolate.isDisposed) return memoryExceeded();
-    return new WorkerError('internal', `Internal error: ${err?.message ?? err}`);
+    return null;
+  }
+
+  // Logs the rejection as Workers does and runs the microtasks that were still queued behind it
+  // (isolated-vm stops the turn at the first unhandled rejection).
+  #unhandledRejection(invocation, err) {
+    // The error's stack continues into this host's frames past isolated-vm's boundary marker.
+    const detail = (err?.stack ?? `${err?.name ?? 'Error'}: ${err?.message ?? err}`).split('\n    at (<isolated-vm boundary>)')[0];
+    this.hooks.error(new WorkerError('exception', `Uncaught (in promise) ${err?.message ?? err}`, { stack: `(in promise) ${this.stacks.map(detail)}` }), 'rejection');
+    queueMicrotask(() => this.#enter(invocation, Entry.FLUSH));
   }
 
   enterTimer(invocation, timerId) {

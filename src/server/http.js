@@ -3,6 +3,7 @@ import http from 'node:http';
 import { pipeline } from 'node:stream';
 import { cfBuilder, edgeHeaders, isEdgeHeader } from './cf.js';
 import { errorResponse } from './error-page.js';
+import { acceptWebSocket, responseOnSocket } from './websocket.js';
 
 const BODYLESS_METHODS = new Set(['GET', 'HEAD']);
 
@@ -64,13 +65,17 @@ export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverri
         body: hasBody(req) ? req : null,
       });
       invocation = result.invocation;
-      writeResponse(req, res, result);
+      if (result.webSocket) acceptWebSocket(req, res, result);
+      else writeResponse(req, res, result);
     } catch (error) {
       const page = errorResponse(error, { dev });
       if (res.headersSent) res.destroy();
       else res.writeHead(page.status, page.headers).end(page.body);
     }
   });
+  // An upgrade request goes to the worker like any other; its answer is written on the raw socket,
+  // and only a 101 with a WebSocket completes the handshake.
+  server.on('upgrade', (req, socket, head) => server.emit('request', req, responseOnSocket(req, socket, head)));
   // Malformed HTTP never reaches a worker.
   server.on('clientError', (err, socket) => {
     if (socket.writable && !socket.destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');

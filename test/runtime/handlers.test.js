@@ -247,3 +247,22 @@ test('a response body that errors before it is sent cuts the response off and th
     await w.dispose();
   }
 });
+
+test('an unhandled promise rejection is logged and the worker keeps its state', async () => {
+  const w = await startWorker(`let n = 0;
+export default { fetch() {
+  n++;
+  Promise.reject(new Error('nobody catches ' + n));
+  return new Response('count ' + n);
+} };`);
+  try {
+    assert.equal(await (await w.fetch('/')).text(), 'count 1');
+    assert.equal(await (await w.fetch('/')).text(), 'count 2');
+    assert.equal(w.worker.restarts, 0);
+    const logged = w.logs.filter((l) => l.level === 'error').map((l) => l.message);
+    assert.match(logged[0], /^Uncaught \(in promise\) Error: nobody catches 1\n\s+at Object\.fetch \(index\.js:4:/);
+    assert.doesNotMatch(logged.join('\n'), /isolate-host|node:internal|isolated-vm boundary/);
+  } finally {
+    await w.dispose();
+  }
+});

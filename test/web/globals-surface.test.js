@@ -48,8 +48,6 @@ const INSTANCE_TAGS = {
 // Documented by Workers but not built here yet. When one lands, the test fails until its name is
 // removed from this list (and the checks above then apply to it).
 const EXPECTED_MISSING = new Set([
-  // Being built now: WebSocketPair/WebSocket (with their events).
-  'WebSocket', 'WebSocketPair', 'MessageEvent', 'CloseEvent', 'ErrorEvent',
   // Not scheduled yet.
   'EventSource', 'MessageChannel', 'MessagePort', 'PromiseRejectionEvent', 'ExtendableEvent', 'FetchEvent',
   'ScheduledEvent', 'WorkerGlobalScope', 'dispatchEvent', 'navigator.sendBeacon',

@@ -146,6 +146,11 @@ async function sendResponse(invocation, response) {
     throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
   }
   const headers = headersToText(response.headers);
+  if (response.webSocket !== null) {
+    // A WebSocket handshake: the event lasts as long as the connection handed to the client.
+    invocation.waitUntil(require('./websocket.js').respondWithWebSocket(invocation.id, response, headers));
+    return;
+  }
   // The source first: reading `body` would build a stream for a body that is already bytes.
   const source = response[kBodySource];
   if (source !== undefined || response.body === null) {

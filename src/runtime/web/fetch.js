@@ -11,6 +11,8 @@ export async function fetch(input, init = undefined) {
   const request = new Request(input, init);
   const signal = request.signal;
   signal.throwIfAborted();
+  // A WebSocket handshake: a 101 answer carries the connection (response.webSocket), not a body.
+  if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') return require('./websocket.js').fetchWebSocket(request);
 
   const headers = headersToText(request.headers);
 

@@ -118,6 +118,11 @@ const LAZY_MODULES = {
   CacheStorage: () => require('./cache.js'),
   URLPattern: () => require('./url-pattern.js'),
   scheduler: () => require('./scheduler.js'),
+  WebSocket: () => require('./websocket.js'),
+  WebSocketPair: () => require('./websocket.js'),
+  MessageEvent: () => require('./websocket.js'),
+  CloseEvent: () => require('./websocket.js'),
+  ErrorEvent: () => require('./websocket.js'),
 };
 
 function installLazyGlobals(global) {
@@ -157,6 +162,8 @@ function enter(time, kind, a, b, c, d, e, f) {
         installBuiltins(globalThis);
         return undefined;
       }
+      case Entry.FLUSH:
+        return undefined;
       case Entry.MAIN:
         delete globalThis.__outpostBuiltin;
         return setMainExports(a);

@@ -6,6 +6,7 @@ export const Entry = Object.freeze({
   TIMER: 2, // a timer fired: (timerId)
   ENV: 3, // before modules load: (envDescription)
   MAIN: 4, // after modules load: (mainModuleNamespace)
+  FLUSH: 5, // nothing: entering runs the microtasks an unhandled rejection cut short
 });
 
 // The key marking a host op's failure in its return value: { [HOST_ERROR]: [name, message] }.
