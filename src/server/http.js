@@ -12,15 +12,25 @@ function hasBody(req) {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
+// Recently seen request URLs and their serialization: the same URL arriving again is the common
+// case, and parsing is a good part of what a hello-world request costs the host.
+const URL_CACHE_SIZE = 512;
+const serializedUrls = new Map();
+
 // The request's URL, serialized as the worker will see it, or null when the Host header or the
 // request target cannot make a valid URL.
 function requestUrl(req) {
-  const scheme = req.socket.encrypted ? 'https' : 'http';
+  const raw = `${req.socket.encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}${req.url}`;
+  let href = serializedUrls.get(raw);
+  if (href !== undefined) return href;
   try {
-    return new URL(`${scheme}://${req.headers.host ?? 'localhost'}${req.url}`).href;
+    href = new URL(raw).href;
   } catch {
-    return null;
+    href = null;
   }
+  if (serializedUrls.size >= URL_CACHE_SIZE) serializedUrls.delete(serializedUrls.keys().next().value);
+  serializedUrls.set(raw, href);
+  return href;
 }
 
 function requestHeaders(req, cf) {
@@ -37,11 +47,10 @@ function requestHeaders(req, cf) {
 //   worker(req)      -> the Worker serving this request, or null (404)
 //   dev              -> show stacks on error pages
 //   cf               -> overrides of request.cf's defaults
-//   onRequest(entry) -> { method, path, status, wallMs, cpuMs } once each response has ended
-export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverrides = {}, onRequest = () => {} }) {
+//   onRequest(entry) -> optional; { method, path, status, wallMs, cpuMs } once each response ended
+export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverrides = {}, onRequest = null }) {
   const cfFor = cfBuilder(cfOverrides);
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, async (req, res) => {
-    const started = performance.now();
     const worker = pickWorker(req);
     if (!worker) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('No worker is configured for this host.\n');
@@ -53,9 +62,12 @@ export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverri
       return;
     }
     let invocation = null;
-    res.on('close', () => {
-      onRequest({ method: req.method, path: req.url, status: res.statusCode, wallMs: performance.now() - started, cpuMs: invocation?.cpuMs ?? 0, aborted: !res.writableFinished });
-    });
+    if (onRequest) {
+      const started = performance.now();
+      res.on('close', () => {
+        onRequest({ method: req.method, path: req.url, status: res.statusCode, wallMs: performance.now() - started, cpuMs: invocation?.cpuMs ?? 0, aborted: !res.writableFinished });
+      });
+    }
     try {
       const result = await worker.fetch({
         method: req.method,
