@@ -239,6 +239,7 @@ export class IsolateHost {
   // No I/O is pending and no timer is set, so no promise in the isolate can ever settle again:
   // events still waiting for a response never get one, as Workers reports it.
   #nothingCanHappen() {
+    if (this.invocations.size === 0) return;
     for (const invocation of [...this.invocations.values()]) {
       if (!invocation.responded) {
         invocation.responded = true;

@@ -141,23 +141,29 @@ function callFetchHandler(request, invocation) {
   return event.responded;
 }
 
+// Answers with a response whose body is already bytes (or absent), in one host call. Returns
+// false, sending nothing, for a streamed body or a WebSocket.
+function respondWithBytes(invocation, response) {
+  if (response.webSocket !== null) return false;
+  // The source first: reading `body` would build a stream for a body that is already bytes.
+  const source = response[kBodySource];
+  if (source === undefined && response.body !== null) return false;
+  // With no background work pending, responding also ends the event: one host call, not two.
+  const finished = invocation.pending.length === 0;
+  const cancelledTimers = hostCall('respond', invocation.id, response.status, response.statusText, headersToText(response.headers), source ?? null, 0, finished);
+  if (finished) invocation.close(cancelledTimers);
+  return true;
+}
+
 async function sendResponse(invocation, response) {
   if (!(response instanceof Response)) {
     throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
   }
+  if (respondWithBytes(invocation, response)) return;
   const headers = headersToText(response.headers);
   if (response.webSocket !== null) {
     // A WebSocket handshake: the event lasts as long as the connection handed to the client.
     invocation.waitUntil(require('./websocket.js').respondWithWebSocket(invocation.id, response, headers));
-    return;
-  }
-  // The source first: reading `body` would build a stream for a body that is already bytes.
-  const source = response[kBodySource];
-  if (source !== undefined || response.body === null) {
-    // With no background work pending, responding also ends the event: one host call, not two.
-    const finished = invocation.pending.length === 0;
-    const cancelledTimers = hostCall('respond', invocation.id, response.status, response.statusText, headers, source ?? null, 0, finished);
-    if (finished) invocation.close(cancelledTimers);
     return;
   }
   const sinkId = hostCall('respond', invocation.id, response.status, response.statusText, headers, null, 1);
@@ -186,6 +192,11 @@ export function dispatchFetch(id, method, url, headers, cfJson, sourceId) {
     result = callFetchHandler(request, invocation);
   } catch (err) {
     result = Promise.reject(err);
+  }
+  // A Response returned synchronously is answered without a trip through the promise chain.
+  if (result instanceof Response && respondWithBytes(invocation, result)) {
+    if (!invocation.closed) invocation.settle();
+    return;
   }
   Promise.resolve(result)
     .then((response) => sendResponse(invocation, response))
