@@ -122,7 +122,9 @@ export async function run(argv) {
     server.close();
     server.closeAllConnections();
     current.worker.dispose();
-    process.exit(0);
+    // isolated-vm finishes tearing isolates down on its own threads; exiting in the middle of
+    // that can crash the process, so leave it a moment.
+    setTimeout(() => process.exit(0), 300);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

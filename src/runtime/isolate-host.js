@@ -27,6 +27,9 @@ import * as webSocketOps from './host-ops/websocket.js';
 const GLOBAL_SCOPE_IO =
   'Disallowed operation called within global scope. Asynchronous I/O (ex: fetch() or connect()), setting a timeout, and generating random values are not allowed within global scope. To fix this error, perform this operation within a handler. https://developers.cloudflare.com/workers/runtime-apis/handlers/';
 
+const ENDED_EVENT_IO =
+  'Cannot perform I/O on behalf of a request that has already finished: its response was sent and its waitUntil() work settled. Use ctx.waitUntil() to keep it alive.';
+
 const COPY = Object.freeze({ copy: true });
 const DEADLINE_GRID_MS = 1000;
 
@@ -89,7 +92,11 @@ const OPS = {
   wsClose: webSocketOps.wsClose,
   wsReceive: webSocketOps.wsReceive,
   wsDone: webSocketOps.wsDone,
-  randomBytes: (_host, length) => randomFillSync(new Uint8Array(length)),
+  randomBytes: (_host, length) => {
+    // getRandomValues' own quota, checked again here: the isolate side is the worker's to tamper with.
+    if (!Number.isInteger(length) || length < 0 || length > 65536) throw new RangeError('Invalid random byte count.');
+    return randomFillSync(new Uint8Array(length));
+  },
   log: (host, level, message) => host.hooks.log(level, message),
   moduleData: (host, name) => host.moduleData(name),
   // A part of the platform loaded on first use: compiled into this isolate, its function handed back.
@@ -186,7 +193,7 @@ export class IsolateHost {
   fetch({ method, url, headers, cf, body }) {
     if (this.dead) return Promise.reject(this.dead);
     const invocation = this.#newInvocation();
-    const sourceId = body ? this.#own(invocation, 'sources', new Source(body)) : 0;
+    const sourceId = body ? this.#own(invocation, 'sources', new Source(body, { drainOnCancel: true })) : 0;
     // request.cf crosses as JSON text: one string is far cheaper to copy than an object, and the
     // isolate only parses it if the handler reads request.cf.
     const cfJson = typeof cf === 'string' ? cf : JSON.stringify(cf ?? {});
@@ -289,6 +296,12 @@ export class IsolateHost {
   // invocation that made the call.
   completeWith(callId, promise) {
     const invocation = this.current;
+    // Asynchronous work needs an event to belong to (its turns are charged to it): none at global
+    // scope, and none once the event has ended.
+    if (!invocation || invocation.finished) {
+      promise.catch(() => {});
+      throw new Error(invocation ? ENDED_EVENT_IO : GLOBAL_SCOPE_IO);
+    }
     this.pendingOps += 1;
     promise.then(
       (value) => {
@@ -312,7 +325,7 @@ export class IsolateHost {
     try {
       const fn = OPS[op];
       if (!fn) throw new Error(`Unknown host operation: ${op}`);
-      if (NEED_EVENT.has(op) && !this.current) throw new Error(GLOBAL_SCOPE_IO);
+      if (NEED_EVENT.has(op) && (!this.current || this.current.finished)) throw new Error(this.current ? ENDED_EVENT_IO : GLOBAL_SCOPE_IO);
       const result = fn(this, ...args);
       return result === undefined ? null : result;
     } catch (err) {
@@ -327,8 +340,9 @@ export class IsolateHost {
     return id;
   }
 
-  addSource(source) {
-    return this.#own(this.current, 'sources', source);
+  // `invocation`: the owner, when the source is made after the call that asked for it returned.
+  addSource(source, invocation = this.current) {
+    return this.#own(invocation, 'sources', source);
   }
 
   addSink(sink) {
@@ -362,9 +376,12 @@ export class IsolateHost {
       responseBody = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     }
     invocation.response.resolve({ status, statusText, headers: splitHeaders(headers), body: responseBody, invocation });
-    if (finished && !streaming) return this.finish(id);
+    if (streaming) return sinkId;
+    if (finished) return this.finish(id);
+    // A streamed body keeps the event alive for as long as it flows; only work left after a
+    // complete response is cut off.
     this.#limitBackgroundWork(invocation);
-    return streaming ? sinkId : null;
+    return null;
   }
 
   uncaught(id, [name, message, stack], phase) {
@@ -455,6 +472,12 @@ export class IsolateHost {
     this.fetches.clear();
     this.timers.clear();
     if (this.isolate) getWatchdog().forget(this.isolate);
-    if (this.isolate && !this.isolate.isDisposed) this.isolate.dispose();
+    if (this.isolate && !this.isolate.isDisposed) {
+      try {
+        this.isolate.dispose();
+      } catch {
+        // Disposed concurrently by the watchdog: the outcome is the same.
+      }
+    }
   }
 }

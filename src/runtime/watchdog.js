@@ -37,7 +37,8 @@ const WATCH_SOURCE = `(function (shared, targets) {
       const target = targets[slot];
       if (target && !target.isDisposed) {
         Atomics.add(ints, ${KILLS}, 1);
-        target.dispose();
+        // The host may be disposing the same isolate at this very moment.
+        try { target.dispose(); } catch {}
       }
     }
     if (i >= ${POLLS_PER_ROUND} && Atomics.compareExchange(ints, ${SLOT}, ${IDLE}, ${CLOSED}) === ${IDLE}) return;
@@ -98,7 +99,10 @@ class Watchdog {
     if (this.roundQueued || Atomics.load(this.ints, SLOT) !== CLOSED) return;
     this.roundQueued = true;
     for (const [isolate, slot] of this.pending) {
-      if (isolate.isDisposed) continue;
+      if (isolate.isDisposed) {
+        this.freeSlots.push(slot);
+        continue;
+      }
       this.register.applySync(undefined, [this.targets.derefInto(), slot, isolate]);
       this.slots.set(isolate, slot);
     }
@@ -106,7 +110,12 @@ class Watchdog {
     const done = () => {
       this.roundQueued = false;
     };
-    this.watch.apply(undefined, [this.shared.copyInto(), this.targets.derefInto()]).then(done, done);
+    const failed = () => {
+      // The round ended without closing itself: close it, so that turns stop counting on it.
+      Atomics.store(this.ints, SLOT, CLOSED);
+      done();
+    };
+    this.watch.apply(undefined, [this.shared.copyInto(), this.targets.derefInto()]).then(done, failed);
   }
 }
 

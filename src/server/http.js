@@ -19,8 +19,14 @@ const serializedUrls = new Map();
 
 // The request's URL, serialized as the worker will see it, or null when the Host header or the
 // request target cannot make a valid URL.
+// A Host header is a host name or address and an optional port: anything else could reshape the
+// URL (a path, a fragment, credentials) the worker routes on.
+const HOST_HEADER = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
 function requestUrl(req) {
-  const raw = `${req.socket.encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}${req.url}`;
+  const host = req.headers.host ?? 'localhost';
+  if (!HOST_HEADER.test(host) || !req.url.startsWith('/')) return null;
+  const raw = `${req.socket.encrypted ? 'https' : 'http'}://${host}${req.url}`;
   let href = serializedUrls.get(raw);
   if (href !== undefined) return href;
   try {
@@ -68,8 +74,9 @@ export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverri
         onRequest({ method: req.method, path: req.url, status: res.statusCode, wallMs: performance.now() - started, cpuMs: invocation?.cpuMs ?? 0, aborted: !res.writableFinished });
       });
     }
+    let result = null;
     try {
-      const result = await worker.fetch({
+      result = await worker.fetch({
         method: req.method,
         url,
         headers: requestHeaders(req, cfFor.base),
@@ -80,6 +87,8 @@ export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverri
       if (result.webSocket) acceptWebSocket(req, res, result);
       else writeResponse(req, res, result);
     } catch (error) {
+      // A response whose headers Node refused still has a body the worker is writing into.
+      result?.body?.destroy?.();
       const page = errorResponse(error, { dev });
       if (res.headersSent) res.destroy();
       else res.writeHead(page.status, page.headers).end(page.body);

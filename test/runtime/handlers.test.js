@@ -266,3 +266,16 @@ export default { fetch() {
     await w.dispose();
   }
 });
+
+test('a request body the worker never reads does not cost the client its response', async () => {
+  const w = await startWorker(`export default { fetch() { return new Response('ignored your body'); } };`);
+  try {
+    for (const size of [5, 1024 * 1024]) {
+      const res = await w.fetch('/', { method: 'POST', body: 'x'.repeat(size) });
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), 'ignored your body');
+    }
+  } finally {
+    await w.dispose();
+  }
+});

@@ -2,6 +2,7 @@
 // globals. Each probe runs inside a real isolate and reports what it could reach.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { startWorker } from '../helpers/worker.js';
 
 const PROBES = `
@@ -134,6 +135,51 @@ test('bytes handed to a worker carry nothing of the host buffers they were slice
         assert.equal(offset, 0);
       }
     }
+  } finally {
+    await w.dispose();
+  }
+});
+
+test('patched intrinsics cannot rewrite what a host operation receives', async () => {
+  const w = await startWorker(`export default { fetch() {
+    const original = Array.prototype[Symbol.iterator];
+    Array.prototype[Symbol.iterator] = function* () { for (const v of original.call(this)) yield v === 13 ? 2 ** 31 - 1 : v; };
+    let out;
+    try { out = String(crypto.getRandomValues(new Uint8Array(13)).length); } catch (e) { out = e.name; }
+    Array.prototype[Symbol.iterator] = original;
+    return new Response(out);
+  } };`);
+  try {
+    assert.equal(await (await w.fetch('/')).text(), '13');
+  } finally {
+    await w.dispose();
+  }
+});
+
+test('asynchronous work cannot be started at global scope, where no event would pay for it', async () => {
+  const w = await startWorker(`let outcome = 'pending';
+crypto.subtle.digest('SHA-256', new Uint8Array(1)).then(() => { outcome = 'ran'; }, (e) => { outcome = e.message; });
+export default { fetch() { return new Response(outcome); } };`);
+  try {
+    assert.match(await (await w.fetch('/')).text(), /^Disallowed operation called within global scope/);
+  } finally {
+    await w.dispose();
+  }
+});
+
+test('a Host header cannot reshape the URL the worker sees', async () => {
+  const w = await startWorker(`export default { fetch(request) { return new Response(new URL(request.url).pathname); } };`);
+  try {
+    const { port } = new URL(w.url);
+    for (const host of ['example.com/admin?', 'x#', 'user:pw@example.com']) {
+      const status = await new Promise((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, path: '/public', headers: { host } }, (res) => { res.resume(); resolve(res.statusCode); });
+        req.on('error', reject);
+        req.end();
+      });
+      assert.equal(status, 400, host);
+    }
+    assert.equal(await (await w.fetch('/public')).text(), '/public');
   } finally {
     await w.dispose();
   }

@@ -34,6 +34,7 @@ export function fetchStart(host, method, url, headers, redirect, body, sinkId) {
 
 export function fetchResult(host, callId, fetchId) {
   const pending = host.fetches.get(fetchId);
+  const invocation = host.current;
   // The entry stays until the response arrives, so that an abort can still reach it.
   const settled = () => host.fetches.delete(fetchId);
   pending.response.then(settled, settled);
@@ -42,7 +43,7 @@ export function fetchResult(host, callId, fetchId) {
       const headers = [];
       for (const [name, value] of res.headers) headers.push(name, value);
       const hasBody = res.body !== null && !NULL_BODY_STATUSES.has(res.status) && pending.method !== 'HEAD';
-      const sourceId = hasBody ? host.addSource(new Source(Readable.fromWeb(res.body))) : 0;
+      const sourceId = hasBody ? host.addSource(new Source(Readable.fromWeb(res.body)), invocation) : 0;
       if (!hasBody) res.body?.cancel().catch(() => {});
       return [res.status, res.statusText, joinHeaders(headers), res.url, res.redirected, sourceId];
     },

@@ -7,16 +7,24 @@ import { Readable } from 'node:stream';
 const asBytes = (chunk) => (typeof chunk === 'string' ? new TextEncoder().encode(chunk) : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
 
 export class Source {
-  constructor(stream) {
+  // `drainOnCancel`: for an incoming request body, whose socket also carries the response:
+  // cancelling reads and discards the rest instead of destroying the connection.
+  constructor(stream, { drainOnCancel = false } = {}) {
     this.stream = stream;
-    this.iterator = stream[Symbol.asyncIterator]();
+    this.drainOnCancel = drainOnCancel;
+    this.iterator = drainOnCancel ? stream.iterator({ destroyOnReturn: false }) : stream[Symbol.asyncIterator]();
   }
   read() {
     return this.iterator.next().then(({ done, value }) => (done ? null : asBytes(value)));
   }
   cancel() {
-    if (typeof this.stream.destroy === 'function') this.stream.destroy();
-    else this.iterator.return?.().catch(() => {});
+    if (this.drainOnCancel) {
+      this.iterator.return().catch(() => {}).finally(() => this.stream.resume());
+    } else if (typeof this.stream.destroy === 'function') {
+      this.stream.destroy();
+    } else {
+      this.iterator.return?.().catch(() => {});
+    }
   }
 }
 
@@ -63,9 +71,15 @@ export class Sink {
 export function sourceRead(host, callId, id) {
   const source = host.sources.get(id);
   if (!source) return host.completeLater(callId, true, null);
-  host.completeWith(callId, source.read().catch(() => {
-    throw new TypeError('Network connection lost.');
-  }));
+  host.completeWith(callId, source.read().then(
+    (chunk) => {
+      if (chunk === null) host.sources.delete(id);
+      return chunk;
+    },
+    () => {
+      throw new TypeError('Network connection lost.');
+    },
+  ));
 }
 
 export function sourceCancel(host, id) {

@@ -52,7 +52,14 @@ export function subtleVerify(host, callId, algorithm, handle, signature, data) {
   run(host, callId, async () => subtle.verify(algorithm, keyFor(host, handle), signature, data));
 }
 
+// RSA key generation runs on the thread pool, outside the worker's CPU accounting: its cost grows
+// with the fourth power of the modulus, so the modulus is bounded.
+const MAX_RSA_MODULUS_BITS = 8192;
+
 export function subtleGenerateKey(host, callId, algorithm, extractable, usages) {
+  if (typeof algorithm?.modulusLength === 'number' && !(algorithm.modulusLength <= MAX_RSA_MODULUS_BITS)) {
+    throw new DOMException(`RSA modulus length must be at most ${MAX_RSA_MODULUS_BITS} bits.`, 'NotSupportedError');
+  }
   run(host, callId, async () => {
     const result = await subtle.generateKey(algorithm, extractable, usages);
     if (!result.privateKey) return describe(host, result);

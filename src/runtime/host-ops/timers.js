@@ -2,12 +2,16 @@
 // as a turn of that invocation (CPU counted there) and it is cancelled when the invocation ends.
 
 export function timerSet(host, id, ms, repeat) {
+  if (!Number.isInteger(id) || typeof ms !== 'number') throw new TypeError('Invalid timer.');
+  // An id already in use would orphan that timer: it could never be cleared again.
+  timerClear(host, id);
   const invocation = host.current;
   const fire = () => {
     if (!repeat) host.timers.delete(id);
     host.enterTimer(invocation, id);
   };
-  const handle = repeat ? setInterval(fire, ms) : setTimeout(fire, ms);
+  const delay = Math.min(Math.max(ms, 0), 2 ** 31 - 1) || 0;
+  const handle = repeat ? setInterval(fire, delay) : setTimeout(fire, delay);
   host.timers.set(id, { handle, invocation });
 }
 

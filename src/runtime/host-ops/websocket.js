@@ -241,7 +241,7 @@ export function wsFetch(host, callId, url, headers) {
     ws.once('unexpected-response', (_req, res) => {
       ws.off('error', failed);
       ws.on('error', () => {});
-      resolve([res.statusCode, res.statusMessage ?? '', joinHeaders(res.rawHeaders), 0, host.addSource(new Source(res))]);
+      resolve([res.statusCode, res.statusMessage ?? '', joinHeaders(res.rawHeaders), 0, host.addSource(new Source(res), invocation)]);
     });
   }));
 }

@@ -29,8 +29,14 @@ export function rebuildError(detail) {
   return err;
 }
 
-export function hostCall(op, ...args) {
-  const result = host(op, ...args);
+// Captured before any worker code runs: a spread (`host(op, ...args)`) would go through
+// Array.prototype[Symbol.iterator], which a worker can replace to rewrite the arguments after they
+// were checked. (The host validates what it relies on all the same.)
+const apply = Reflect.apply;
+const concat = Array.prototype.concat;
+
+export function hostCall(...call) {
+  const result = apply(host, undefined, call);
   if (result !== null && typeof result === 'object' && !ArrayBuffer.isView(result) && result[kHostError]) {
     throw rebuildError(result[kHostError]);
   }
@@ -42,7 +48,7 @@ export function hostAsync(op, ...args) {
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
     try {
-      hostCall(op, id, ...args);
+      apply(hostCall, undefined, apply(concat, [op, id], [args]));
     } catch (err) {
       pending.delete(id);
       reject(err);
