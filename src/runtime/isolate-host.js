@@ -433,12 +433,13 @@ export class IsolateHost {
 
   #release(invocation) {
     for (const [table, id] of invocation.resources) {
-      const resource = this[table].get(id);
+      const resource = this[table]?.get(id);
       if (!resource) continue;
       // A response body still streaming to the client stays alive until it ends on its own.
       if (table === 'sinks' && !resource.closed) continue;
       if (table === 'sources') resource.cancel();
       if (table === 'fetches') resource.controller.abort();
+      if (table === 'streamHandles') resource.close();
       this[table].delete(id);
     }
   }

@@ -20,9 +20,12 @@ function table(host) {
   return host.streamHandles;
 }
 
+// A handle belongs to the event that created it and is closed when that event ends, so streams
+// a worker abandons cannot pile up on the host.
 function add(host, handle) {
   const id = host.nextId++;
   table(host).set(id, handle);
+  host.current?.resources.push(['streamHandles', id]);
   return id;
 }
 
