@@ -29,14 +29,11 @@ export function rebuildError(detail) {
   return err;
 }
 
-// Captured before any worker code runs: a spread (`host(op, ...args)`) would go through
-// Array.prototype[Symbol.iterator], which a worker can replace to rewrite the arguments after they
-// were checked. (The host validates what it relies on all the same.)
-const apply = Reflect.apply;
-const concat = Array.prototype.concat;
-
-export function hostCall(...call) {
-  const result = apply(host, undefined, call);
+// Fixed parameters, not a spread: a spread goes through Array.prototype[Symbol.iterator], which a
+// worker can replace to rewrite the arguments after they were checked. (The host validates what
+// it relies on all the same.) Nine are enough for every operation.
+export function hostCall(op, a, b, c, d, e, f, g, h, i) {
+  const result = host(op, a, b, c, d, e, f, g, h, i);
   if (result !== null && typeof result === 'object' && !ArrayBuffer.isView(result) && result[kHostError]) {
     throw rebuildError(result[kHostError]);
   }
@@ -48,7 +45,7 @@ export function hostAsync(op, ...args) {
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
     try {
-      apply(hostCall, undefined, apply(concat, [op, id], [args]));
+      hostCall(op, id, args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7]);
     } catch (err) {
       pending.delete(id);
       reject(err);
