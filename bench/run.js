@@ -1,11 +1,12 @@
 // Runs the benchmarks (all, or those named on the command line) and prints a summary.
-//   node --no-node-snapshot bench/run.js [http-hello] [cold-start] [idle-memory]
+//   node --no-node-snapshot bench/run.js [http-hello] [cold-start] [idle-memory] [streaming]
 import { fmt, printTable } from './lib/common.js';
 
 const BENCHMARKS = {
   'http-hello': () => import('./http-hello.js'),
   'cold-start': () => import('./cold-start.js'),
   'idle-memory': () => import('./idle-memory.js'),
+  streaming: () => import('./streaming.js'),
 };
 
 const names = process.argv.slice(2);
