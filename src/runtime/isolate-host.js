@@ -296,11 +296,12 @@ export class IsolateHost {
   // invocation that made the call.
   completeWith(callId, promise) {
     const invocation = this.current;
-    // Asynchronous work needs an event to belong to (its turns are charged to it): none at global
-    // scope, and none once the event has ended.
-    if (!invocation || invocation.finished) {
+    // Asynchronous work needs an event to belong to: its turns are charged to it.
+    try {
+      this.#requireEvent();
+    } catch (err) {
       promise.catch(() => {});
-      throw new Error(invocation ? ENDED_EVENT_IO : GLOBAL_SCOPE_IO);
+      throw err;
     }
     this.pendingOps += 1;
     promise.then(
@@ -321,11 +322,18 @@ export class IsolateHost {
 
   // ---- host calls ----
 
+  // Throws Workers' error unless an event is being handled: none at global scope, and none once
+  // the current event has ended.
+  #requireEvent() {
+    if (!this.current) throw new Error(GLOBAL_SCOPE_IO);
+    if (this.current.finished) throw new Error(ENDED_EVENT_IO);
+  }
+
   #onHostCall = (op, ...args) => {
     try {
       const fn = OPS[op];
       if (!fn) throw new Error(`Unknown host operation: ${op}`);
-      if (NEED_EVENT.has(op) && (!this.current || this.current.finished)) throw new Error(this.current ? ENDED_EVENT_IO : GLOBAL_SCOPE_IO);
+      if (NEED_EVENT.has(op)) this.#requireEvent();
       const result = fn(this, ...args);
       return result === undefined ? null : result;
     } catch (err) {

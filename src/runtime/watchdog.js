@@ -87,10 +87,10 @@ class Watchdog {
   }
 
   forget(isolate) {
-    this.pending.delete(isolate);
-    const slot = this.slots.get(isolate);
+    const slot = this.slots.get(isolate) ?? this.pending.get(isolate);
     if (slot === undefined) return;
     this.slots.delete(isolate);
+    this.pending.delete(isolate);
     this.freeSlots.push(slot);
   }
 

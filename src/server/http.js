@@ -67,14 +67,13 @@ export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverri
       res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad Request: invalid Host header or request target.\n');
       return;
     }
-    let invocation = null;
+    let result = null;
     if (onRequest) {
       const started = performance.now();
       res.on('close', () => {
-        onRequest({ method: req.method, path: req.url, status: res.statusCode, wallMs: performance.now() - started, cpuMs: invocation?.cpuMs ?? 0, aborted: !res.writableFinished });
+        onRequest({ method: req.method, path: req.url, status: res.statusCode, wallMs: performance.now() - started, cpuMs: result?.invocation?.cpuMs ?? 0, aborted: !res.writableFinished });
       });
     }
-    let result = null;
     try {
       result = await worker.fetch({
         method: req.method,
@@ -83,7 +82,6 @@ export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverri
         cf: cfFor(req),
         body: hasBody(req) ? req : null,
       });
-      invocation = result.invocation;
       if (result.webSocket) acceptWebSocket(req, res, result);
       else writeResponse(req, res, result);
     } catch (error) {
