@@ -6,7 +6,6 @@
 // What is an extension is decided by the code itself: a `require('./x.js')` in the platform's
 // sources marks x.js (with what only it imports) as loaded on demand; `import` marks a module
 // as part of whatever imports it.
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ivm from 'isolated-vm';
@@ -78,23 +77,22 @@ function extensionPlugin(coreFiles) {
 
 async function buildPrelude() {
   const extensions = new Set();
+  const coreFiles = await listCoreFiles();
   const result = await esbuild.build({
     ...COMMON_OPTIONS,
-    stdin: { contents: await coreEntry(), resolveDir: WEB_DIR, sourcefile: 'outpost-prelude-entry.js', loader: 'js' },
+    stdin: { contents: coreEntry(coreFiles), resolveDir: WEB_DIR, sourcefile: 'outpost-prelude-entry.js', loader: 'js' },
     format: 'iife',
     globalName: EXPORTS,
     banner: { js: '(function () {' },
     footer: { js: `return ${EXPORTS}.boot;\n})()` },
     plugins: [preludePlugin(extensions)],
   });
-  const coreFiles = new Set(Object.keys(result.metafile.inputs).filter((input) => !input.includes(':')).map((input) => path.resolve(input)));
-  return { code: result.outputFiles[0].text, coreFiles, extensions };
+  return { code: result.outputFiles[0].text, coreFiles: new Set(coreFiles), extensions };
 }
 
 // The prelude's entry: boot, plus every platform module that is not an extension, registered by
 // path so extensions can import them.
-async function coreEntry() {
-  const files = await listCoreFiles();
+function coreEntry(files) {
   const lines = [`export { boot } from './index.js';`, `import { setCoreModules } from './internal/extensions.js';`];
   const names = [];
   files.forEach((file, i) => {
