@@ -279,3 +279,21 @@ test('a request body the worker never reads does not cost the client its respons
     await w.dispose();
   }
 });
+
+test('a FixedLengthStream body is sent with its Content-Length', async () => {
+  const w = await startWorker(`export default { fetch() {
+    const { readable, writable } = new FixedLengthStream(11);
+    const writer = writable.getWriter();
+    writer.write(new TextEncoder().encode('hello world'));
+    writer.close();
+    return new Response(readable);
+  } };`);
+  try {
+    const res = await w.fetch('/');
+    assert.equal(res.headers.get('content-length'), '11');
+    assert.equal(res.headers.get('transfer-encoding'), null);
+    assert.equal(await res.text(), 'hello world');
+  } finally {
+    await w.dispose();
+  }
+});

@@ -3,11 +3,12 @@
 // service-worker scripts (`addEventListener("fetch", ...)`), the execution context, and the
 // response body pump.
 import { hostCall } from './internal/bridge.js';
-import { kBodySource } from './internal/symbols.js';
+import { kBodySource, kExpectedLength } from './internal/symbols.js';
 import { hostReadable, pumpToHost } from './streams.js';
 import { createIncomingRequest } from './request.js';
 import { Response } from './response.js';
 import { headersToText } from './internal/header-list.js';
+import { joinHeaders, splitHeaders } from './internal/protocol.js';
 import { LazyJson } from './internal/lazy.js';
 import { Event } from './events.js';
 import { WorkerEntrypoint } from './workers-module.js';
@@ -166,7 +167,10 @@ async function sendResponse(invocation, response) {
     invocation.waitUntil(require('./websocket.js').respondWithWebSocket(invocation.id, response, headers));
     return;
   }
-  const sinkId = hostCall('respond', invocation.id, response.status, response.statusText, headers, null, 1);
+  // A FixedLengthStream body announces its length, so the client gets a Content-Length.
+  const length = response.body[kExpectedLength];
+  const sent = length !== undefined && !response.headers.has('content-length') ? joinHeaders([...splitHeaders(headers), 'content-length', String(length)]) : headers;
+  const sinkId = hostCall('respond', invocation.id, response.status, response.statusText, sent, null, 1);
   await pumpToHost(response.body, sinkId);
 }
 
