@@ -7,6 +7,7 @@ import { logRequest, logWorker, logInfo, logWarning, logError } from './log.js';
 import { loadConfig } from '../config/load.js';
 import { bundleWorker } from '../bundle/bundle.js';
 import { Worker } from '../runtime/worker.js';
+import { bindingsFromConfig } from '../runtime/bindings.js';
 import { createHttpServer } from '../server/http.js';
 
 const USAGE = `Usage: outpost dev [script] [options]
@@ -61,7 +62,7 @@ async function build(options) {
   const worker = new Worker({
     name: config.name,
     bundle,
-    env: { vars: { ...config.vars, ...options.vars }, secrets: config.secrets },
+    env: { vars: { ...config.vars, ...options.vars }, secrets: config.secrets, bindings: bindingsFromConfig(config) },
     limits: { cpuMs: config.limits?.cpuMs, subrequests: config.limits?.subrequests },
     log: logWorker,
     stateDir: options.persistTo ?? path.join(config.rootDir, '.outpost', 'state'),

@@ -4,12 +4,18 @@ import { UsageError } from './args.js';
 
 const COMMANDS = {
   dev: () => import('./dev.js'),
+  kv: () => import('./kv.js'),
+  d1: () => import('./d1.js'),
+  r2: () => import('./r2.js'),
 };
 
 const HELP = `Usage: outpost <command> [options]
 
 Commands:
   outpost dev [script]   Run a worker locally, reloading on changes
+  outpost kv ...         Manage KV namespaces and keys (local state)
+  outpost d1 ...         Manage D1 databases, run SQL and migrations (local state)
+  outpost r2 ...         Manage R2 buckets and objects (local state)
 
 Run "outpost <command> --help" for a command's options.
 `;
@@ -35,7 +41,7 @@ export async function main(argv) {
     const module = await load();
     await module.run(rest);
   } catch (err) {
-    if (err instanceof UsageError || err?.name === 'ConfigError' || err?.name === 'BundleError') {
+    if (err instanceof UsageError || ['ConfigError', 'BundleError', 'StoreError'].includes(err?.name)) {
       process.stderr.write(`✘ ${err.message}\n`);
       process.exitCode = 1;
       return;

@@ -40,9 +40,11 @@ const WORKER_NAME = /^[a-z0-9_][a-z0-9_-]*$/;
  *   sendMetrics, keepVars, nodeCompat, uploadSourceMaps, observability, logpush, placement, assets,
  *   build: { command, cwd, watchDir }, raw, warnings }. Paths are absolute; binding entries keep
  *   wrangler's snake_case fields.
+ * @param {boolean} [options.needsEntry] false for commands that never run the worker (the
+ *   storage commands): a config without `main` is then accepted
  * @throws {ConfigError}
  */
-export function loadConfig({ configPath, cwd = process.cwd(), env, noBundle, main } = {}) {
+export function loadConfig({ configPath, cwd = process.cwd(), env, noBundle, main, needsEntry = true } = {}) {
   cwd = path.resolve(cwd);
   const file = configPath ? path.resolve(cwd, configPath) : findConfigFile(cwd);
   if (!file && !main) {
@@ -59,12 +61,12 @@ export function loadConfig({ configPath, cwd = process.cwd(), env, noBundle, mai
   validateTopLevel(ctx, rawConfig);
   // Without a config file there are no sections to apply; the name still selects .dev.vars.<env>.
   const merged = envName && file ? applyEnvironment(ctx, rawConfig, envName) : withoutEnv(rawConfig);
-  if (!main) checkEntryPoint(ctx, merged);
+  if (!main && needsEntry) checkEntryPoint(ctx, merged);
   throwIfErrors(ctx);
 
   const rootDir = file ? path.dirname(file) : cwd;
   const entry = main ? path.resolve(cwd, main) : undefined;
-  const normalized = normalize(ctx, merged, { file, rootDir, envName, noBundle, entry });
+  const normalized = normalize(ctx, merged, { file, rootDir, envName, noBundle, entry, needsEntry });
   throwIfErrors(ctx);
   return normalized;
 }
@@ -269,10 +271,10 @@ function checkEntryPoint(ctx, merged) {
 // ---------------------------------------------------------------------------
 // Normalization
 
-function normalize(ctx, merged, { file, rootDir, envName, noBundle, entry }) {
+function normalize(ctx, merged, { file, rootDir, envName, noBundle, entry, needsEntry }) {
   const resolve = (p) => (p === undefined ? undefined : path.resolve(rootDir, p));
   const main = entry ?? resolve(merged.main);
-  if (!existsSync(main)) {
+  if (needsEntry && !existsSync(main)) {
     ctx.errors.push(
       entry
         ? `The entry-point file at ${show(path.relative(process.cwd(), entry) || entry)} was not found (looked for ${entry})`

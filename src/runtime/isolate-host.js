@@ -23,6 +23,10 @@ import * as compressionOps from './host-ops/compression.js';
 import * as subtleOps from './host-ops/subtle.js';
 import * as cacheOps from './host-ops/cache.js';
 import * as webSocketOps from './host-ops/websocket.js';
+import * as kvOps from './host-ops/kv.js';
+import * as d1Ops from './host-ops/d1.js';
+import * as r2Ops from './host-ops/r2.js';
+import { bindingTypes } from './bindings.js';
 
 const GLOBAL_SCOPE_IO =
   'Disallowed operation called within global scope. Asynchronous I/O (ex: fetch() or connect()), setting a timeout, and generating random values are not allowed within global scope. To fix this error, perform this operation within a handler. https://developers.cloudflare.com/workers/runtime-apis/handlers/';
@@ -109,10 +113,17 @@ const OPS = {
     const invocation = host.invocations.get(id);
     if (invocation) invocation.passThrough = true;
   },
+  // The storage bindings: every op of theirs is I/O, so each needs an event.
+  ...kvOps.ops,
+  ...d1Ops.ops,
+  ...r2Ops.ops,
 };
 
 // Ops that only make sense while an event is being handled; at global scope Workers refuses them.
-const NEED_EVENT = new Set(['fetchStart', 'timerSet', 'randomBytes', 'sinkCreate', 'cachePut', 'cacheMatch', 'cacheDelete', 'wsFetch']);
+const NEED_EVENT = new Set([
+  'fetchStart', 'timerSet', 'randomBytes', 'sinkCreate', 'cachePut', 'cacheMatch', 'cacheDelete', 'wsFetch',
+  ...Object.keys(kvOps.ops), ...Object.keys(d1Ops.ops), ...Object.keys(r2Ops.ops),
+]);
 
 // One event being handled: its CPU, its subrequests and everything it holds on the host.
 class Invocation {
@@ -165,7 +176,9 @@ export class IsolateHost {
 
     const before = process.threadCpuUsage();
     try {
-      this.entry.applySync(undefined, [Date.now(), Entry.ENV, this.spec.env, this.spec.bundle.format], { arguments: { copy: true } });
+      const { vars, secrets, bindings } = this.spec.env;
+      const env = { vars, secrets, bindings: bindingTypes(bindings) };
+      this.entry.applySync(undefined, [Date.now(), Entry.ENV, env, this.spec.bundle.format], { arguments: { copy: true } });
       const main = loadModules(this, this.limits.startupMs);
       this.entry.applySync(undefined, [Date.now(), Entry.MAIN, main ? main.namespace.derefInto() : null], { timeout: this.limits.startupMs });
     } catch (err) {
@@ -359,6 +372,14 @@ export class IsolateHost {
 
   addFetch(pending) {
     return this.#own(this.current, 'fetches', pending);
+  }
+
+  // The binding the worker calls `name`, which must be of `type` ('kv', 'd1', 'r2'): the isolate
+  // names bindings, it never says which namespace, database or bucket it means.
+  binding(name, type) {
+    const binding = this.spec.env.bindings[name];
+    if (!binding || binding.type !== type) throw new TypeError(`No ${type} binding named "${name}".`);
+    return binding;
   }
 
   moduleData(name) {

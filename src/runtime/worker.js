@@ -16,15 +16,20 @@ export const DEFAULT_LIMITS = Object.freeze({
 export class Worker {
   #host = null;
 
-  // bundle: the bundler's output; env: { vars, secrets }; limits: overrides of DEFAULT_LIMITS;
-  // log(level, message): console output and errors of this worker; stateDir: where its
-  // persistent state (the Cache API's entries) lives; without one nothing is persisted.
+  // bundle: the bundler's output; env: { vars, secrets, bindings (see bindings.js) }; limits:
+  // overrides of DEFAULT_LIMITS; log(level, message): console output and errors of this worker;
+  // stateDir: where its persistent state (the Cache API's entries, the storage bindings' data)
+  // lives; without one the cache stores nothing and storage bindings cannot be given.
   constructor({ name, bundle, env = {}, limits = {}, log = () => {}, stateDir = null }) {
     this.name = name;
+    const bindings = env.bindings ?? {};
+    if (Object.keys(bindings).length > 0 && stateDir === null) {
+      throw new WorkerError('startup', 'Storage bindings need a state directory to keep their data in.');
+    }
     this.spec = {
       name,
       bundle,
-      env: { vars: env.vars ?? {}, secrets: env.secrets ?? {} },
+      env: { vars: env.vars ?? {}, secrets: env.secrets ?? {}, bindings },
       limits: { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(limits).filter(([, v]) => v != null)) },
       stateDir: stateDir === null ? null : path.resolve(stateDir),
     };

@@ -1,16 +1,20 @@
 // Starts a real worker behind a real HTTP server on 127.0.0.1 for a test.
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Worker } from '../../src/runtime/worker.js';
 import { createHttpServer } from '../../src/server/http.js';
 
 // source: an ES module (or service-worker script with { format: 'service-worker' }), or a full
 // bundle { format, mainModule, modules, sourceMaps }. stateDir: the Worker's state directory
-// (none by default).
+// (none by default; a new temporary one when `env.bindings` has storage bindings).
 export async function startWorker(source, { format = 'modules', env, limits, cf, dev = true, name = 'test', stateDir } = {}) {
   const bundle = typeof source === 'string'
     ? { format, mainModule: 'index.js', modules: [{ name: 'index.js', type: 'esm', content: source }], sourceMaps: {} }
     : source;
   const logs = [];
+  if (stateDir === undefined && Object.keys(env?.bindings ?? {}).length > 0) stateDir = temporaryStateDir();
   const worker = new Worker({ name, bundle, env, limits, stateDir, log: (level, message) => logs.push({ level, message }) }).start();
   const requests = [];
   const server = createHttpServer({ worker: () => worker, dev, cf, onRequest: (entry) => requests.push(entry) });
@@ -20,6 +24,7 @@ export async function startWorker(source, { format = 'modules', env, limits, cf,
   return {
     url,
     worker,
+    stateDir,
     logs,
     requests,
     fetch: (path = '/', init) => fetch(new URL(path, url), init),
@@ -29,4 +34,8 @@ export async function startWorker(source, { format = 'modules', env, limits, cf,
       worker.dispose();
     },
   };
+}
+
+export function temporaryStateDir() {
+  return mkdtempSync(path.join(tmpdir(), 'outpost-state-'));
 }

@@ -125,6 +125,13 @@ const LAZY_MODULES = {
   ErrorEvent: () => require('./websocket.js'),
 };
 
+// Storage bindings, by type: each class is loaded only by workers that have such a binding.
+const BINDINGS = {
+  kv: (name) => require('./bindings/kv.js').createKvNamespace(name),
+  d1: (name) => require('./bindings/d1.js').createD1Database(name),
+  r2: (name) => require('./bindings/r2.js').createR2Bucket(name),
+};
+
 function installLazyGlobals(global) {
   for (const name of STREAM_CLASSES) defineLazy(global, name, () => streams()[name]);
   for (const [name, load] of Object.entries(LAZY_MODULES)) defineLazy(global, name, () => load()[name]);
@@ -156,6 +163,7 @@ function enter(time, kind, a, b, c, d, e, f) {
         return fireTimer(a);
       case Entry.ENV: {
         const env = { ...a.vars, ...a.secrets };
+        for (const [name, type] of Object.entries(a.bindings)) env[name] = BINDINGS[type](name);
         setEnv(env);
         // Service-worker scripts see their bindings as globals.
         if (b === 'service-worker') define(globalThis, env);

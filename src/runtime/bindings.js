@@ -1,0 +1,20 @@
+// The storage bindings a worker is given (KV namespaces, D1 databases, R2 buckets), from its
+// config. The isolate only ever learns each binding's name and type; which namespace, database or
+// bucket a name stands for stays on the host, so a worker can reach nothing it was not bound to.
+
+// { NAME: { type: 'kv', namespaceId } | { type: 'd1', databaseId, databaseName, migrationsDir }
+//   | { type: 'r2', bucketName } } from a loaded config.
+export function bindingsFromConfig(config) {
+  const bindings = {};
+  for (const kv of config.kvNamespaces ?? []) bindings[kv.binding] = { type: 'kv', namespaceId: kv.id };
+  for (const db of config.d1Databases ?? []) {
+    bindings[db.binding] = { type: 'd1', databaseId: db.database_id, databaseName: db.database_name ?? db.binding, migrationsDir: db.migrations_dir };
+  }
+  for (const bucket of config.r2Buckets ?? []) bindings[bucket.binding] = { type: 'r2', bucketName: bucket.bucket_name };
+  return bindings;
+}
+
+// What the isolate is told: { NAME: type }.
+export function bindingTypes(bindings) {
+  return Object.fromEntries(Object.entries(bindings).map(([name, binding]) => [name, binding.type]));
+}

@@ -1,0 +1,2 @@
+// The D1 binding's host side (not built yet).
+export const ops = {};

@@ -1,0 +1,3 @@
+export function createD1Database(name) {
+  throw new Error(`D1 binding "${name}": not built yet.`);
+}

@@ -1,0 +1,3 @@
+export function createR2Bucket(name) {
+  throw new Error(`R2 binding "${name}": not built yet.`);
+}
