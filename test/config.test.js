@@ -617,3 +617,23 @@ describe('dotenv parsing', () => {
     assert.deepEqual(parseDotenv('\uFEFFA=1\r\nB="x\r\ny"\r\nA=2\r\n'), { A: '2', B: 'x\ny' });
   });
 });
+
+describe('storage bindings', () => {
+  test('a name used by two bindings, or by a var and a binding, is refused naming both', () => {
+    const dir = tomlWorker('[vars]\nDB = "x"\n\n[[d1_databases]]\nbinding = "DB"\ndatabase_id = "d"\n\n[[kv_namespaces]]\nbinding = "KV"\nid = "k"\n\n[[r2_buckets]]\nbinding = "KV"\nbucket_name = "b"\n');
+    const error = assertConfigError({ cwd: dir }, /"DB" is used more than once \(vars, d1_databases\)/);
+    assert.match(error.message, /"KV" is used more than once \(kv_namespaces, r2_buckets\)/);
+  });
+
+  test('a binding without its id is refused, naming the key', () => {
+    assertConfigError({ cwd: tomlWorker('[[kv_namespaces]]\nbinding = "KV"\n') }, /kv_namespaces/, /id/);
+    assertConfigError({ cwd: tomlWorker('[[d1_databases]]\nbinding = "DB"\ndatabase_name = "x"\n') }, /d1_databases/, /database_id/);
+    assertConfigError({ cwd: tomlWorker('[[r2_buckets]]\nbinding = "B"\n') }, /r2_buckets/, /bucket_name/);
+  });
+
+  test('storage commands read a config without main', () => {
+    const dir = workerDir({ 'wrangler.toml': 'name = "w"\n[[kv_namespaces]]\nbinding = "KV"\nid = "k"\n' });
+    assertConfigError({ cwd: dir }, /Missing entry-point/);
+    assert.deepEqual(loadConfig({ cwd: dir, needsEntry: false }).kvNamespaces, [{ binding: 'KV', id: 'k' }]);
+  });
+});

@@ -67,6 +67,7 @@ export function loadConfig({ configPath, cwd = process.cwd(), env, noBundle, mai
   const rootDir = file ? path.dirname(file) : cwd;
   const entry = main ? path.resolve(cwd, main) : undefined;
   const normalized = normalize(ctx, merged, { file, rootDir, envName, noBundle, entry, needsEntry });
+  checkBindingNames(ctx, normalized);
   throwIfErrors(ctx);
   return normalized;
 }
@@ -259,6 +260,26 @@ function warnNotInherited(ctx, raw, section, key, envName) {
   }
 }
 
+/** Every name on `env` must mean one thing: a var, a secret or one binding. */
+function checkBindingNames(ctx, config) {
+  const owners = new Map();
+  const claim = (name, owner) => {
+    if (typeof name !== 'string') return;
+    if (!owners.has(name)) owners.set(name, []);
+    owners.get(name).push(owner);
+  };
+  for (const name of Object.keys(config.vars)) claim(name, 'vars');
+  for (const [list, owner] of [
+    [config.kvNamespaces, 'kv_namespaces'], [config.d1Databases, 'd1_databases'], [config.r2Buckets, 'r2_buckets'],
+    [config.services, 'services'], [config.durableObjects, 'durable_objects.bindings'], [config.queues.producers, 'queues.producers'],
+  ]) {
+    for (const entry of list) claim(entry.binding ?? entry.name, owner);
+  }
+  for (const [name, where] of owners) {
+    if (where.length > 1) ctx.errors.push(`${ctx.file}: the binding name "${name}" is used more than once (${where.join(', ')}); each name on env must be unique`);
+  }
+}
+
 /** wrangler needs an entry point to run anything. */
 function checkEntryPoint(ctx, merged) {
   if (ctx.errors.length > 0 || merged.main !== undefined) return;
@@ -305,7 +326,7 @@ function normalize(ctx, merged, { file, rootDir, envName, noBundle, entry, needs
     noBundle: isNoBundle,
     // wrangler: defaults to true when not bundling, false otherwise.
     findAdditionalModules: merged.find_additional_modules ?? isNoBundle,
-    baseDir: resolve(merged.base_dir) ?? path.dirname(main),
+    baseDir: resolve(merged.base_dir) ?? (main ? path.dirname(main) : rootDir),
     preserveFileNames: merged.preserve_file_names ?? false,
     define: merged.define ?? {},
     alias: merged.alias ?? {},

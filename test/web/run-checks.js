@@ -20,16 +20,17 @@ async function check(name, fn) {
 }
 `;
 
-// `source` is the body of the worker's fetch handler (with `request` in scope), made of
-// check() calls. Returns { results, logs, response } once the handler finished.
-export async function runChecks(source, { init, path = '/' } = {}) {
+// `source` is the body of the worker's fetch handler (with `request`, `env` and `ctx` in scope),
+// made of check() calls; `worker` holds startWorker's options (env, stateDir, ...). Returns
+// { results, logs } once the handler finished.
+export async function runChecks(source, { init, path = '/', worker: options } = {}) {
   const worker = await startWorker(`${PRELUDE}
 export default {
-  async fetch(request) {
+  async fetch(request, env, ctx) {
     ${source}
     return new Response(JSON.stringify(results), { headers: { 'content-type': 'application/json' } });
   },
-};`);
+};`, options);
   try {
     const res = await worker.fetch(path, init);
     const text = await res.text();
