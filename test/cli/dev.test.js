@@ -1,53 +1,12 @@
 // `outpost dev` as a user runs it: a real child process, a real port, real file edits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startDev } from '../helpers/dev-process.js';
 
-const BIN = new URL('../../bin/outpost.js', import.meta.url).pathname;
 const EXAMPLE = new URL('../../examples/hello', import.meta.url).pathname;
-
-// Starts `outpost dev` and collects its output. `waitFor(re)` resolves when the output after the
-// previous match contains a match of `re`.
-function startDev(args, cwd) {
-  const child = spawn(process.execPath, [BIN, 'dev', '--port', '0', ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
-  let output = '';
-  let cursor = 0;
-  let waiter = null;
-  const check = () => {
-    if (!waiter) return;
-    const match = output.slice(cursor).match(waiter.re);
-    if (!match) return;
-    cursor += match.index + match[0].length;
-    const { resolve } = waiter;
-    waiter = null;
-    resolve(match);
-  };
-  const onData = (chunk) => {
-    output += chunk;
-    check();
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  return {
-    child,
-    get output() {
-      return output;
-    },
-    waitFor(re, timeoutMs = 15_000) {
-      return new Promise((resolve, reject) => {
-        waiter = { re, resolve };
-        check();
-        setTimeout(() => reject(new Error(`timed out waiting for ${re}; output:\n${output}`)), timeoutMs).unref();
-      });
-    },
-    stop() {
-      child.kill('SIGTERM');
-    },
-  };
-}
 
 function copyExample() {
   const dir = mkdtempSync(path.join(tmpdir(), 'outpost-dev-'));
