@@ -1,5 +1,5 @@
 // Runs the benchmarks (all, or those named on the command line) and prints a summary.
-//   node --no-node-snapshot bench/run.js [http-hello] [cold-start] [idle-memory] [streaming]
+//   node --no-node-snapshot bench/run.js [http-hello] [cold-start] [idle-memory] [streaming] [kv]
 import { fmt, printTable } from './lib/common.js';
 
 const BENCHMARKS = {
@@ -7,6 +7,7 @@ const BENCHMARKS = {
   'cold-start': () => import('./cold-start.js'),
   'idle-memory': () => import('./idle-memory.js'),
   streaming: () => import('./streaming.js'),
+  kv: () => import('./kv.js'),
 };
 
 const names = process.argv.slice(2);

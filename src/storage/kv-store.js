@@ -40,9 +40,17 @@ CREATE INDEX IF NOT EXISTS entries_expiration ON entries (expiration) WHERE expi
 const nowSeconds = () => Date.now() / 1000;
 const LIVE = '(expiration IS NULL OR expiration > ?)';
 
-// The store of state directory `stateDir`, opened once per process.
+const stores = new Map();
+
+// The store of state directory `stateDir`, opened once per process (looked up on every KV call,
+// so by the directory as given before any path is resolved).
 export function openKvStore(stateDir) {
-  return openDatabase(path.join(stateDir, 'kv', 'kv.sqlite'), (db) => new KvStore(db)).extra;
+  let store = stores.get(stateDir);
+  if (!store?.db.isOpen) {
+    store = openDatabase(path.join(stateDir, 'kv', 'kv.sqlite'), (db) => new KvStore(db)).extra;
+    stores.set(stateDir, store);
+  }
+  return store;
 }
 
 class KvStore {

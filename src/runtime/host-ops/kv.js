@@ -12,7 +12,7 @@ function namespaceOf(host, binding) {
 }
 
 function checkKey(key) {
-  if (typeof key !== 'string' || key === '' || key === '.' || key === '..' || byteLength(key) > KV_LIMITS.keyBytes) {
+  if (typeof key !== 'string' || key === '' || key === '.' || key === '..' || (key.length * 3 > KV_LIMITS.keyBytes && byteLength(key) > KV_LIMITS.keyBytes)) {
     throw new TypeError('Invalid KV key.');
   }
 }
@@ -27,12 +27,15 @@ function checkEntry(key, value, expiration, metadata) {
   }
 }
 
-// [value, metadata JSON | null] or null; the value is text when `asText`, else bytes.
-function kvGet(host, binding, key, asText) {
+// The value (text when `asText`, else bytes) or null; with `withMetadata`, [value, metadata
+// JSON | null] or null. (A lone string or byte array crosses to the isolate far more cheaply
+// than an array holding it.)
+function kvGet(host, binding, key, asText, withMetadata) {
   checkKey(key);
   const entry = openKvStore(host.spec.stateDir).get(namespaceOf(host, binding), key);
   if (!entry) return null;
-  return [asText ? decoder.decode(entry.value) : entry.value, entry.metadata];
+  const value = asText ? decoder.decode(entry.value) : entry.value;
+  return withMetadata ? [value, entry.metadata] : value;
 }
 
 // For each key, [text, metadata JSON | null] or null.

@@ -25,7 +25,8 @@ function keyName(method, value) {
   const key = String(value);
   if (key === '') throw new TypeError('Key name cannot be empty.');
   if (key === '.' || key === '..') throw new TypeError(`"${key}" is not allowed as a key name.`);
-  const length = encodeUtf8(key).byteLength;
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: short keys need no encoding to be measured.
+  const length = key.length * 3 <= MAX_KEY_BYTES ? 0 : encodeUtf8(key).byteLength;
   if (length > MAX_KEY_BYTES) throw failed(method, 414, `UTF-8 encoded length of ${length} exceeds key length limit of ${MAX_KEY_BYTES}.`);
   // KV keys travel URL-encoded: a lone surrogate has no encoding.
   if (!key.isWellFormed()) throw failed(method, 400, 'Could not URL-decode key name');
@@ -62,6 +63,15 @@ function checkCacheTtl(method, cacheTtl) {
   if (cacheTtl === undefined) return;
   const seconds = Math.trunc(Number(cacheTtl)) || 0;
   if (seconds < MIN_CACHE_TTL) throw failed(method, 400, `Invalid cache_ttl of ${seconds}. Cache TTL must be at least ${MIN_CACHE_TTL}.`);
+}
+
+// [key, response type] of a single-key get, checked.
+function checkGet(key, options) {
+  const name = keyName('GET', key);
+  const { type, cacheTtl } = getOptions(options);
+  if (!TYPES.includes(type)) throw new TypeError('Unknown response type. Possible types are "text", "arrayBuffer", "json", and "stream".');
+  checkCacheTtl('GET', cacheTtl);
+  return [name, type];
 }
 
 function parseMetadata(json) {
@@ -151,24 +161,19 @@ export class KVNamespace {
 
   async get(key, options = undefined) {
     if (Array.isArray(key)) return this.#getBulk(key, options, false);
-    const { value } = await this.#getOne(key, options);
-    return value;
+    const [name, type] = checkGet(key, options);
+    const found = hostCall('kvGet', this.#binding, name, type === 'text' || type === 'json', false);
+    return found === null ? null : decodeValue(found, type);
   }
 
   async getWithMetadata(key, options = undefined) {
     if (Array.isArray(key)) return this.#getBulk(key, options, true);
-    return this.#getOne(key, options);
-  }
-
-  async #getOne(key, options) {
-    const name = keyName('GET', key);
-    const { type, cacheTtl } = getOptions(options);
-    if (!TYPES.includes(type)) throw new TypeError('Unknown response type. Possible types are "text", "arrayBuffer", "json", and "stream".');
-    checkCacheTtl('GET', cacheTtl);
-    const found = hostCall('kvGet', this.#binding, name, type === 'text' || type === 'json');
+    const [name, type] = checkGet(key, options);
+    const found = hostCall('kvGet', this.#binding, name, type === 'text' || type === 'json', true);
     if (found === null) return { value: null, metadata: null, cacheStatus: null };
     return { value: decodeValue(found[0], type), metadata: parseMetadata(found[1]), cacheStatus: null };
   }
+
 
   // A Map from each key to its value (withMetadata: to { value, metadata }), null where missing.
   async #getBulk(keyList, options, withMetadata) {
