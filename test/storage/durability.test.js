@@ -1,6 +1,6 @@
-// Durability: `kill -9` of a server in the middle of a stream of writes loses none that were
-// acknowledged. A real `outpost dev` process, real clients, a real state directory; the
-// writes are read back by a second process started on the same state.
+// Durability and sharing: `kill -9` of a server in the middle of a stream of writes loses none
+// that were acknowledged, and two servers on one state directory see each other's writes. Real
+// `outpost dev` processes, real clients, a real state directory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -94,6 +94,25 @@ for (const store of ['kv']) {
       assert.deepEqual(missing, [], `acknowledged writes lost after kill -9`);
     } finally {
       second.child.kill('SIGKILL');
+    }
+  });
+}
+
+for (const store of ['kv']) {
+  test(`${store}: two servers on one state directory, writing at once, see all of each other's writes`, async () => {
+    const dir = project();
+    const servers = [startDev([], dir), startDev([], dir)];
+    try {
+      const urls = await Promise.all(servers.map(async (server) => (await server.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+)/))[1]));
+      const total = 400;
+      const writes = Array.from({ length: total }, (_, n) => fetch(`${urls[n % 2]}/${store}/${n}`, { method: 'POST', body: String(n) }).then((res) => res.text()));
+      assert.deepEqual(new Set(await Promise.all(writes)), new Set(['ok']));
+      for (const url of urls) {
+        const reads = await Promise.all(Array.from({ length: total }, (_, n) => fetch(`${url}/${store}/${n}`).then((res) => res.text())));
+        assert.deepEqual(reads, Array.from({ length: total }, (_, n) => String(n)));
+      }
+    } finally {
+      for (const server of servers) server.child.kill('SIGKILL');
     }
   });
 }
