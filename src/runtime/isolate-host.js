@@ -177,7 +177,7 @@ export class IsolateHost {
     const before = process.threadCpuUsage();
     try {
       const { vars, secrets, bindings } = this.spec.env;
-      const env = { vars, secrets, bindings: bindingTypes(bindings) };
+      const env = { vars, secrets, bindings: bindingTypes(bindings ?? {}) };
       this.entry.applySync(undefined, [Date.now(), Entry.ENV, env, this.spec.bundle.format], { arguments: { copy: true } });
       const main = loadModules(this, this.limits.startupMs);
       this.entry.applySync(undefined, [Date.now(), Entry.MAIN, main ? main.namespace.derefInto() : null], { timeout: this.limits.startupMs });
@@ -377,7 +377,7 @@ export class IsolateHost {
   // The binding the worker calls `name`, which must be of `type` ('kv', 'd1', 'r2'): the isolate
   // names bindings, it never says which namespace, database or bucket it means.
   binding(name, type) {
-    const binding = this.spec.env.bindings[name];
+    const binding = this.spec.env.bindings?.[name];
     if (!binding || binding.type !== type) throw new TypeError(`No ${type} binding named "${name}".`);
     return binding;
   }

@@ -27,7 +27,8 @@ export class StoreError extends Error {
 export function openDatabase(file, setup = () => {}) {
   const resolved = path.resolve(file);
   let entry = open.get(resolved);
-  if (!entry) {
+  // A database closed since (a bucket removed by the CLI) is opened afresh.
+  if (!entry?.db.isOpen) {
     mkdirSync(path.dirname(resolved), { recursive: true });
     let db;
     try {
