@@ -1,5 +1,5 @@
 // Runs the benchmarks (all, or those named on the command line) and prints a summary.
-//   node --no-node-snapshot bench/run.js [http-hello] [cold-start] [idle-memory] [streaming] [kv]
+//   node --no-node-snapshot bench/run.js [http-hello] [cold-start] [idle-memory] [streaming] [kv] [r2] [d1]
 import { fmt, printTable } from './lib/common.js';
 
 const BENCHMARKS = {
@@ -8,6 +8,8 @@ const BENCHMARKS = {
   'idle-memory': () => import('./idle-memory.js'),
   streaming: () => import('./streaming.js'),
   kv: () => import('./kv.js'),
+  r2: () => import('./r2.js'),
+  d1: () => import('./d1.js'),
 };
 
 const names = process.argv.slice(2);
