@@ -3,11 +3,14 @@ import { watch } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import { parse, UsageError } from './args.js';
-import { logRequest, logWorker, logInfo, logWarning, logError } from './log.js';
+import { logRequest, logWorker, logInfo, logWarning, logError, logScheduledRun, logQueueBatch } from './log.js';
 import { loadConfig } from '../config/load.js';
 import { bundleWorker } from '../bundle/bundle.js';
 import { Worker } from '../runtime/worker.js';
 import { bindingsFromConfig } from '../runtime/bindings.js';
+import { CronScheduler } from '../scheduler/cron-scheduler.js';
+import { CronError } from '../scheduler/cron.js';
+import { QueueBroker, consumerSettings } from '../queues/broker.js';
 import { createHttpServer } from '../server/http.js';
 
 const USAGE = `Usage: outpost dev [script] [options]
@@ -59,16 +62,42 @@ async function build(options) {
   const config = loadConfig(options);
   for (const warning of config.warnings) logWarning(warning);
   const bundle = await bundleWorker(config);
+  const stateDir = options.persistTo ?? path.join(config.rootDir, '.outpost', 'state');
   const worker = new Worker({
     name: config.name,
     bundle,
     env: { vars: { ...config.vars, ...options.vars }, secrets: config.secrets, bindings: bindingsFromConfig(config) },
     limits: { cpuMs: config.limits?.cpuMs, subrequests: config.limits?.subrequests },
     log: logWorker,
-    stateDir: options.persistTo ?? path.join(config.rootDir, '.outpost', 'state'),
+    stateDir,
   });
+  // Cron expressions are checked before the worker starts: a wrong one stops this build.
+  let scheduler;
+  try {
+    scheduler = new CronScheduler({ crons: config.triggers.crons, worker: () => worker, onRun: logScheduledRun });
+  } catch (err) {
+    if (err instanceof CronError) throw new UsageError(`${config.configPath ?? 'config'}: [triggers] crons: ${err.message}`);
+    throw err;
+  }
   worker.start();
-  return { config, bundle, worker };
+  return { config, bundle, worker, stateDir, scheduler };
+}
+
+// The worker's cron triggers and queue consumers (those of its config, and those added to the
+// state with \`outpost queues consumer add\` for a script of its name), until `close()`.
+function startBackground({ config, worker, stateDir, scheduler }) {
+  scheduler.start();
+  const broker = new QueueBroker({ stateDir, log: logWorker, onBatch: logQueueBatch });
+  const fromState = broker.store.consumers()
+    .filter((consumer) => consumer.script === config.name && !config.queues.consumers.some((c) => c.queue === consumer.queue))
+    .map((consumer) => ({ ...consumer.settings, queue: consumer.queue }));
+  for (const entry of [...config.queues.consumers, ...fromState]) broker.addConsumer(consumerSettings(entry), () => worker);
+  return {
+    close() {
+      scheduler.close();
+      broker.close();
+    },
+  };
 }
 
 export async function run(argv) {
@@ -86,6 +115,7 @@ export async function run(argv) {
   const cf = parseCf(values.cf);
 
   let current = await build(options);
+  let background = startBackground(current);
   let building = Promise.resolve();
   const reload = async () => {
     const started = performance.now();
@@ -93,6 +123,8 @@ export async function run(argv) {
       const next = await build(options);
       const previous = current;
       current = next;
+      background.close();
+      background = startBackground(next);
       watcher.update(next);
       // Requests already running on the old isolate finish there; it is dropped once idle.
       setTimeout(() => previous.worker.dispose(), 30_000).unref();
@@ -119,6 +151,7 @@ export async function run(argv) {
   logInfo(`Ready on http://${shownHost}:${server.address().port}`);
 
   const stop = () => {
+    background.close();
     watcher.close();
     server.close();
     server.closeAllConnections();

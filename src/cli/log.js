@@ -37,3 +37,18 @@ export function logWarning(message) {
 export function logError(message) {
   process.stderr.write(`${pc.red('✘')} ${message}\n`);
 }
+
+// One line per cron run: the expression, whether the handler succeeded, wall and CPU time.
+export function logScheduledRun({ cron, ok, wallMs, cpuMs, error }) {
+  const result = ok ? pc.green('ok') : pc.red('exception');
+  process.stdout.write(`${pc.bold('SCHEDULED')} "${cron}" ${result} ${wallMs.toFixed(1)} ms ${pc.dim(`(cpu ${cpuMs.toFixed(1)} ms)`)}\n`);
+  if (error) logWorker('error', String(error.message ?? error));
+}
+
+// One line per delivered batch: the queue, how many messages were acknowledged, retried and
+// dead-lettered, wall and CPU time.
+export function logQueueBatch({ queue, size, acked, retried, deadLettered, wallMs, cpuMs, error }) {
+  const counts = `${acked}/${size} acked${retried ? `, ${retried} retried` : ''}${deadLettered ? `, ${deadLettered} dead-lettered` : ''}`;
+  process.stdout.write(`${pc.bold('QUEUE')} ${queue} ${(retried || deadLettered ? pc.yellow : pc.green)(counts)} ${wallMs.toFixed(1)} ms ${pc.dim(`(cpu ${cpuMs.toFixed(1)} ms)`)}\n`);
+  if (error) logWorker('error', String(error.message ?? error));
+}

@@ -7,6 +7,7 @@ const COMMANDS = {
   kv: () => import('./kv.js'),
   d1: () => import('./d1.js'),
   r2: () => import('./r2.js'),
+  queues: () => import('./queues.js'),
 };
 
 const HELP = `Usage: outpost <command> [options]
@@ -16,6 +17,7 @@ Commands:
   outpost kv ...         Manage KV namespaces and keys (local state)
   outpost d1 ...         Manage D1 databases, run SQL and migrations (local state)
   outpost r2 ...         Manage R2 buckets and objects (local state)
+  outpost queues ...     Manage queues and consumers, see queue depths (local state)
 
 Run "outpost <command> --help" for a command's options.
 `;

@@ -220,7 +220,7 @@ const migration = t.object(
 );
 
 const queueProducer = t.object(
-  { binding: str, queue: t.string({ nonEmpty: true }), delivery_delay: t.integer({ min: 0 }), remote },
+  { binding: str, queue: t.string({ nonEmpty: true }), delivery_delay: t.integer({ min: 0, max: 43200 }), remote },
   { required: ['binding', 'queue'] },
 );
 
@@ -228,12 +228,13 @@ const queueConsumer = t.object(
   {
     queue: t.string({ nonEmpty: true }),
     type: str,
-    max_batch_size: t.integer({ min: 1 }),
-    max_batch_timeout: t.number({ min: 0 }),
-    max_retries: t.integer({ min: 0 }),
+    // Cloudflare's limits.
+    max_batch_size: t.integer({ min: 1, max: 100 }),
+    max_batch_timeout: t.number({ min: 0, max: 60 }),
+    max_retries: t.integer({ min: 0, max: 100 }),
     dead_letter_queue: str,
-    max_concurrency: t.union(t.integer({ min: 1 }), t.custom('null', (ctx, p, v) => v === null)),
-    retry_delay: t.integer({ min: 0 }),
+    max_concurrency: t.union(t.integer({ min: 1, max: 250 }), t.custom('null', (ctx, p, v) => v === null)),
+    retry_delay: t.integer({ min: 0, max: 43200 }),
     visibility_timeout_ms: t.integer({ min: 0 }),
   },
   { required: ['queue'] },

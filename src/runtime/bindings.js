@@ -1,9 +1,10 @@
-// The storage bindings a worker is given (KV namespaces, D1 databases, R2 buckets), from its
-// config. The isolate only ever learns each binding's name and type; which namespace, database or
-// bucket a name stands for stays on the host, so a worker can reach nothing it was not bound to.
+// The storage bindings a worker is given (KV namespaces, D1 databases, R2 buckets, queue
+// producers), from its config. The isolate only ever learns each binding's name and type; which
+// namespace, database, bucket or queue a name stands for stays on the host, so a worker can reach
+// nothing it was not bound to.
 
 // { NAME: { type: 'kv', namespaceId } | { type: 'd1', databaseId, databaseName, migrationsDir }
-//   | { type: 'r2', bucketName } } from a loaded config.
+//   | { type: 'r2', bucketName } | { type: 'queue', queueName, deliveryDelay } } from a loaded config.
 export function bindingsFromConfig(config) {
   const bindings = {};
   for (const kv of config.kvNamespaces ?? []) bindings[kv.binding] = { type: 'kv', namespaceId: kv.id };
@@ -11,6 +12,9 @@ export function bindingsFromConfig(config) {
     bindings[db.binding] = { type: 'd1', databaseId: db.database_id, databaseName: db.database_name ?? db.binding, migrationsDir: db.migrations_dir };
   }
   for (const bucket of config.r2Buckets ?? []) bindings[bucket.binding] = { type: 'r2', bucketName: bucket.bucket_name };
+  for (const producer of config.queues?.producers ?? []) {
+    bindings[producer.binding] = { type: 'queue', queueName: producer.queue, deliveryDelay: producer.delivery_delay ?? null };
+  }
   return bindings;
 }
 

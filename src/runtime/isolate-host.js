@@ -26,6 +26,7 @@ import * as webSocketOps from './host-ops/websocket.js';
 import * as kvOps from './host-ops/kv.js';
 import * as d1Ops from './host-ops/d1.js';
 import * as r2Ops from './host-ops/r2.js';
+import * as queueOps from './host-ops/queue.js';
 import { bindingTypes } from './bindings.js';
 
 const GLOBAL_SCOPE_IO =
@@ -39,6 +40,8 @@ const DEADLINE_GRID_MS = 1000;
 
 // How long background work (ctx.waitUntil) may run after the response, as in Workers.
 const WAIT_UNTIL_LIMIT_MS = 30_000;
+// How long a scheduled or queue event may run, its waitUntil() work included (wall time), as in Workers.
+const BACKGROUND_EVENT_LIMIT_MS = 15 * 60_000;
 
 const ERROR_NAMES = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'DOMException']);
 
@@ -117,13 +120,19 @@ const OPS = {
   ...kvOps.ops,
   ...d1Ops.ops,
   ...r2Ops.ops,
+  ...queueOps.ops,
+  // The result of a scheduled or queue event, reported once its handler and waitUntil() work settled.
+  eventOutcome: (host, id, outcome) => {
+    const invocation = host.invocations.get(id);
+    if (invocation) invocation.outcome = outcome;
+  },
 };
 
+// Calls to the storage bindings. Workers counts them per invocation, as API requests.
+const API_REQUESTS = new Set([...Object.keys(kvOps.ops), ...Object.keys(d1Ops.ops), ...Object.keys(r2Ops.ops), ...Object.keys(queueOps.ops)]);
+
 // Ops that only make sense while an event is being handled; at global scope Workers refuses them.
-const NEED_EVENT = new Set([
-  'fetchStart', 'timerSet', 'randomBytes', 'sinkCreate', 'cachePut', 'cacheMatch', 'cacheDelete', 'wsFetch',
-  ...Object.keys(kvOps.ops), ...Object.keys(d1Ops.ops), ...Object.keys(r2Ops.ops),
-]);
+const NEED_EVENT = new Set(['fetchStart', 'timerSet', 'randomBytes', 'sinkCreate', 'cachePut', 'cacheMatch', 'cacheDelete', 'wsFetch', ...API_REQUESTS]);
 
 // One event being handled: its CPU, its subrequests and everything it holds on the host.
 class Invocation {
@@ -131,7 +140,9 @@ class Invocation {
     this.id = id;
     this.cpuUs = 0;
     this.subrequests = 0;
+    this.apiRequests = 0; // calls to storage bindings
     this.passThrough = false;
+    this.outcome = null; // what a scheduled or queue event reported
     this.responded = false;
     this.finished = false;
     this.response = Promise.withResolvers();
@@ -214,6 +225,45 @@ export class IsolateHost {
     return invocation.response.promise;
   }
 
+  // A cron trigger firing: resolves with { outcome: [handler succeeded, noRetry], invocation }
+  // once the handler and its waitUntil() work settled.
+  scheduled(cron, scheduledTime) {
+    return this.#runEvent(Entry.SCHEDULED, cron, scheduledTime);
+  }
+
+  // A batch of queue messages ([[id, timestamp, contentType, body, attempts], ...]): resolves with
+  // { outcome: [handler succeeded, ackAll, retryAll, retryAll delay, acked ids, [[retried id,
+  // delay]]], invocation } once the handler and its waitUntil() work settled.
+  queue(queueName, messages) {
+    return this.#runEvent(Entry.QUEUE, queueName, messages);
+  }
+
+  // Rejects with a WorkerError when the isolate dies first, or the event can never end.
+  #runEvent(kind, ...args) {
+    if (this.dead) return Promise.reject(this.dead);
+    const invocation = this.#newInvocation();
+    const timer = setTimeout(() => {
+      if (invocation.finished) return;
+      this.hooks.log('warn', 'The event did not finish within 15 minutes; it was cancelled.');
+      this.#answer(invocation, null, new WorkerError('exception', 'The event exceeded its 15-minute time limit.'));
+      this.finish(invocation.id);
+    }, BACKGROUND_EVENT_LIMIT_MS);
+    timer.unref();
+    invocation.settled.promise.then(() => {
+      clearTimeout(timer);
+      this.#answer(invocation, { outcome: invocation.outcome, invocation });
+    });
+    this.#enter(invocation, kind, invocation.id, ...args);
+    return invocation.response.promise;
+  }
+
+  #answer(invocation, value, error = null) {
+    if (invocation.responded) return;
+    invocation.responded = true;
+    if (error) invocation.response.reject(error);
+    else invocation.response.resolve(value);
+  }
+
   #newInvocation() {
     const invocation = new Invocation(this.nextId++);
     this.invocations.set(invocation.id, invocation);
@@ -237,7 +287,7 @@ export class IsolateHost {
       // Only completions carry values other than strings and numbers; everything else crosses as
       // primitives, which isolated-vm copies directly instead of through V8's serializer.
       this.entry.applySync(undefined, [now, kind, ...args], {
-        arguments: kind === Entry.COMPLETE ? COPY : undefined,
+        arguments: kind === Entry.COMPLETE || kind === Entry.QUEUE ? COPY : undefined,
         timeout: guarded ? undefined : this.#turnTimeout(budgetMs),
       });
     } catch (err) {
@@ -347,12 +397,21 @@ export class IsolateHost {
       const fn = OPS[op];
       if (!fn) throw new Error(`Unknown host operation: ${op}`);
       if (NEED_EVENT.has(op)) this.#requireEvent();
+      if (API_REQUESTS.has(op)) this.#countApiRequest();
       const result = fn(this, ...args);
       return result === undefined ? null : result;
     } catch (err) {
       return { [HOST_ERROR]: errorDetail(err) };
     }
   };
+
+  // Workers allows 1000 calls to its storage services per invocation on the paid plan; the
+  // worker's `subrequests` limit stands for it here.
+  #countApiRequest() {
+    const invocation = this.current;
+    invocation.apiRequests += 1;
+    if (invocation.apiRequests > this.limits.subrequests) throw new Error('Too many API requests by single worker invocation.');
+  }
 
   #own(invocation, table, resource) {
     const id = this.nextId++;

@@ -59,13 +59,27 @@ export class Worker {
   // cf (object or JSON text), body (Readable | null) }.
   // Resolves with { status, statusText, headers, body (null | string | Buffer | Readable), invocation }.
   fetch(request) {
+    return this.#run((host) => host.fetch(request));
+  }
+
+  // A cron trigger: resolves with { outcome: [succeeded, noRetry], invocation } (see IsolateHost).
+  scheduled(cron, scheduledTime) {
+    return this.#run((host) => host.scheduled(cron, scheduledTime));
+  }
+
+  // A batch of queue messages: resolves with { outcome, invocation } (see IsolateHost).
+  queue(queueName, messages) {
+    return this.#run((host) => host.queue(queueName, messages));
+  }
+
+  #run(deliver) {
     let host;
     try {
       host = this.#live();
     } catch (err) {
       return Promise.reject(err);
     }
-    return host.fetch(request);
+    return deliver(host);
   }
 
   // Resident heap of the isolate, for memory accounting.

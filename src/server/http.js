@@ -67,6 +67,10 @@ export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverri
       res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad Request: invalid Host header or request target.\n');
       return;
     }
+    if (dev && isScheduledTrigger(req.url)) {
+      runScheduled(worker, url, res);
+      return;
+    }
     let result = null;
     if (onRequest) {
       const started = performance.now();
@@ -101,6 +105,27 @@ export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverri
     else socket.destroy(err);
   });
   return server;
+}
+
+// In development, GET /cdn-cgi/handler/scheduled?cron=<expr>&time=<ms> (or wrangler's older
+// /__scheduled) runs the scheduled handler on demand.
+const isScheduledTrigger = (target) => /^\/(cdn-cgi\/handler\/scheduled|__scheduled)(\?|$)/.test(target);
+
+async function runScheduled(worker, url, res) {
+  const params = new URL(url).searchParams;
+  const time = params.has('time') ? Number(params.get('time')) : Date.now();
+  if (!Number.isFinite(time)) {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end(`time must be milliseconds since the epoch, got ${params.get('time')}\n`);
+    return;
+  }
+  try {
+    const { outcome } = await worker.scheduled(params.get('cron') ?? '', time);
+    if (outcome?.[0]) res.writeHead(200, { 'content-type': 'text/plain' }).end('Ran scheduled event');
+    else res.writeHead(500, { 'content-type': 'text/plain' }).end('The scheduled handler threw an exception; see the log.');
+  } catch (error) {
+    const page = errorResponse(error, { dev: true });
+    res.writeHead(page.status, page.headers).end(page.body);
+  }
 }
 
 function writeResponse(req, res, { status, statusText, headers, body }) {

@@ -393,3 +393,13 @@ test('a corrupt KV database fails the call with a clear error and is left as it 
   const { readFileSync } = await import('node:fs');
   assert.equal(readFileSync(file, 'utf8'), 'this is not a database '.repeat(100));
 });
+
+test('calls count against the invocation\'s limit on API requests, one event at a time', async () => {
+  const { results } = await runChecks(`
+    for (let i = 0; i < 4; i++) await env.KV.put('k' + i, 'v');
+    await check('fifth', () => env.KV.get('k0'));
+    await check('sixth', () => env.KV.list());
+  `, { worker: { env: { bindings: KV }, limits: { subrequests: 5 } } });
+  assert.equal(value(results, 'fifth'), 'v');
+  assertKvError(results, 'sixth', 'Too many API requests by single worker invocation.');
+});

@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startDev } from '../helpers/dev-process.js';
 
 // POST /<store>/<n> writes record n with body <n>; GET /<store>/<n> answers it, or 404.
@@ -116,3 +117,52 @@ for (const store of ['kv']) {
     }
   });
 }
+
+// A producer and consumer of the same queue. The consumer logs each message it finishes; with
+// HOLD = "1" it holds every message numbered 10 or more for a minute before finishing it.
+const QUEUE_WORKER = `
+export default {
+  async fetch(request, env) {
+    const [from, to] = new URL(request.url).pathname.split('/').slice(2).map(Number);
+    await env.JOBS.sendBatch(Array.from({ length: to - from }, (_, i) => ({ body: from + i })));
+    return new Response('ok');
+  },
+  async queue(batch, env) {
+    for (const message of batch.messages) {
+      if (env.HOLD === '1' && message.body >= 10) await new Promise((resolve) => setTimeout(resolve, 60_000));
+      console.log('finished ' + message.body);
+    }
+  },
+};
+`;
+
+test('queues: a consumer killed mid-batch has the batch redelivered after a restart; acknowledged messages never come back', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'outpost-crash-queue-'));
+  writeFileSync(path.join(dir, 'index.js'), QUEUE_WORKER);
+  writeFileSync(path.join(dir, 'wrangler.toml'), 'name = "jobs"\nmain = "index.js"\n\n[vars]\nHOLD = "0"\n\n[[queues.producers]]\nqueue = "jobs"\nbinding = "JOBS"\n\n[[queues.consumers]]\nqueue = "jobs"\nmax_batch_size = 5\nmax_batch_timeout = 0\n');
+  const first = startDev(['--var', 'HOLD:1'], dir);
+  const [, url] = await first.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+)/);
+  await fetch(`${url}/send/0/10`);
+  await first.waitFor(/finished 9/);
+  await first.waitFor(/QUEUE jobs 5\/5 acked[^\n]*\n[\s\S]*QUEUE jobs 5\/5 acked/);
+  await fetch(`${url}/send/10/20`);
+  // Wait until the held batches are in flight, then kill the process.
+  await sleep(300);
+  const exited = once(first.child, 'exit');
+  first.child.kill('SIGKILL');
+  await exited;
+  assert.doesNotMatch(first.output, /finished 1[0-9]/);
+
+  const second = startDev([], dir);
+  try {
+    // (Deliveries may start before the server prints that it is ready.)
+    const finished = () => new Set([...second.output.matchAll(/finished (\d+)/g)].map((m) => Number(m[1])));
+    const deadline = Date.now() + 15_000;
+    while (finished().size < 10 && Date.now() < deadline) await sleep(50);
+    assert.deepEqual([...finished()].sort((a, b) => a - b), Array.from({ length: 10 }, (_, i) => 10 + i));
+    await sleep(300);
+    assert.doesNotMatch(second.output, /finished [0-9]\b/, 'acknowledged messages were delivered again');
+  } finally {
+    second.child.kill('SIGKILL');
+  }
+});

@@ -4,23 +4,12 @@
 // than a turn of the event loop); the isolate wraps the answer in a promise. The time a query
 // takes is therefore part of the turn that made it, and counts as the worker's CPU time.
 //
-// Each call counts as one API request of the invocation, which Workers limits (1000 on the paid
-// plan; the worker's `subrequests` limit here).
+// Each call counts as one API request of the invocation (counted by the isolate host).
 import { openD1Database, D1Error, Mode, sqliteDetail } from '../../storage/d1-store.js';
 
 // Limits on what crosses from the isolate; D1's own limits are enforced by SQLite.
 const MAX_VALUES = 1000;
 const MAX_BATCH = 10_000;
-
-const requests = new WeakMap();
-
-function countRequest(host) {
-  const invocation = host.current;
-  if (!invocation) return;
-  const count = (requests.get(invocation) ?? 0) + 1;
-  requests.set(invocation, count);
-  if (count > host.limits.subrequests) throw new Error('Too many API requests by single worker invocation.');
-}
 
 // The database behind binding `name`. A file that cannot be opened as a database is reported in
 // the worker's log with its path; the worker itself only learns that the binding's database
@@ -28,7 +17,6 @@ function countRequest(host) {
 function databaseOf(host, name) {
   if (typeof name !== 'string') throw new TypeError('Invalid D1 binding name.');
   const binding = host.binding(name, 'd1');
-  countRequest(host);
   try {
     return openD1Database(host.spec.stateDir, binding.databaseId);
   } catch (err) {

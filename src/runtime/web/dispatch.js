@@ -1,7 +1,8 @@
 // Delivers events from the host to the worker's handlers and sends the results back: the fetch
 // event for both module workers (`export default { fetch }`, or a WorkerEntrypoint class) and
 // service-worker scripts (`addEventListener("fetch", ...)`), the execution context, and the
-// response body pump.
+// response body pump. The scheduled and queue events (scheduled.js, queue.js) use the same
+// invocations and handler lookup.
 import { hostCall } from './internal/bridge.js';
 import { kBodySource, kExpectedLength } from './internal/symbols.js';
 import { hostReadable, pumpToHost } from './streams.js';
@@ -68,7 +69,7 @@ class ExecutionContext {
 }
 
 // One event being handled: tracks waitUntil promises and tells the host when all settled.
-class Invocation {
+export class Invocation {
   constructor(id) {
     this.id = id;
     this.pending = [];
@@ -87,12 +88,15 @@ class Invocation {
     live.delete(this.id);
     for (const timerId of cancelledTimers ?? []) forgetTimer(timerId);
   }
-  async settle() {
+  // `beforeClose`: reports the event's outcome once its waitUntil() work is done too (a queue
+  // batch's acks may come from that work).
+  async settle(beforeClose = null) {
     if (this.closed) return;
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0);
       await Promise.all(batch);
     }
+    beforeClose?.();
     this.close(hostCall('settled', this.id));
   }
 }
@@ -120,26 +124,36 @@ class FetchEvent extends Event {
   }
 }
 
-function callFetchHandler(request, invocation) {
+// Calls the worker's handler `name` ('fetch', 'scheduled', 'queue') with `argument`: the
+// method of the default export (with env and ctx), of a WorkerEntrypoint instance, or, for a
+// service-worker script, every listener of that event type with the event `makeEvent()` builds
+// (returned in { event } so the caller can read what the listeners did to it).
+export function callHandler(name, invocation, argument, makeEvent) {
   const handler = mainExports?.default;
   if (handler !== undefined) {
     if (typeof handler === 'function' && handler.prototype instanceof WorkerEntrypoint) {
       const instance = new handler(invocation.context, env);
-      if (typeof instance.fetch !== 'function') throw new Error("Handler does not export a fetch() function.");
-      return instance.fetch(request);
+      if (typeof instance[name] !== 'function') throw new Error(`Handler does not export a ${name}() function.`);
+      return instance[name](argument);
     }
-    if (typeof handler?.fetch !== 'function') throw new Error("Handler does not export a fetch() function.");
-    return handler.fetch(request, env, invocation.context);
+    if (typeof handler?.[name] !== 'function') throw new Error(`Handler does not export a ${name}() function.`);
+    return handler[name](argument, env, invocation.context);
   }
-  const listeners = serviceWorkerListeners.get('fetch');
+  const listeners = serviceWorkerListeners.get(name);
   if (!listeners || listeners.length === 0) throw new Error('No event handlers were registered for this event.');
-  const event = new FetchEvent(request, invocation);
+  const event = makeEvent();
   for (const listener of listeners) {
     if (typeof listener === 'function') listener.call(globalThis, event);
     else listener.handleEvent(event);
   }
-  if (!event.responded) throw new Error('No response was provided: the fetch event listener did not call respondWith().');
-  return event.responded;
+  return { event };
+}
+
+function callFetchHandler(request, invocation) {
+  const result = callHandler('fetch', invocation, request, () => new FetchEvent(request, invocation));
+  if (mainExports?.default !== undefined) return result;
+  if (!result.event.responded) throw new Error('No response was provided: the fetch event listener did not call respondWith().');
+  return result.event.responded;
 }
 
 // Answers with a response whose body is already bytes (or absent), in one host call. Returns

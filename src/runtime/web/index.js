@@ -130,6 +130,7 @@ const BINDINGS = {
   kv: (name) => require('./bindings/kv.js').createKvNamespace(name),
   d1: (name) => require('./bindings/d1.js').createD1Database(name),
   r2: (name) => require('./bindings/r2.js').createR2Bucket(name),
+  queue: (name) => require('./bindings/queue.js').createQueue(name),
 };
 
 function installLazyGlobals(global) {
@@ -172,6 +173,10 @@ function enter(time, kind, a, b, c, d, e, f) {
       }
       case Entry.FLUSH:
         return undefined;
+      case Entry.SCHEDULED:
+        return require('./scheduled.js').dispatchScheduled(a, b, c);
+      case Entry.QUEUE:
+        return require('./queue.js').dispatchQueue(a, b, c);
       case Entry.MAIN:
         delete globalThis.__outpostBuiltin;
         return setMainExports(a);

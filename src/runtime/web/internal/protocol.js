@@ -7,6 +7,8 @@ export const Entry = Object.freeze({
   ENV: 3, // before modules load: (envDescription)
   MAIN: 4, // after modules load: (mainModuleNamespace)
   FLUSH: 5, // nothing: entering runs the microtasks an unhandled rejection cut short
+  SCHEDULED: 6, // a cron trigger: (invocationId, cron, scheduledTime)
+  QUEUE: 7, // a batch of queue messages: (invocationId, queueName, [[id, timestamp, contentType, body, attempts], ...])
 });
 
 // The key marking a host op's failure in its return value: { [HOST_ERROR]: [name, message] }.
