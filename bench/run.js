@@ -1,5 +1,5 @@
 // Runs the benchmarks (all, or those named on the command line) and prints a summary.
-//   node --no-node-snapshot bench/run.js [http-hello] [cold-start] [idle-memory] [streaming] [kv] [r2] [d1]
+//   node --no-node-snapshot bench/run.js [http-hello] [cold-start] [idle-memory] [streaming] [kv] [r2] [d1] [queues]
 import { fmt, printTable } from './lib/common.js';
 
 const BENCHMARKS = {
@@ -10,6 +10,7 @@ const BENCHMARKS = {
   kv: () => import('./kv.js'),
   r2: () => import('./r2.js'),
   d1: () => import('./d1.js'),
+  queues: () => import('./queues.js'),
 };
 
 const names = process.argv.slice(2);

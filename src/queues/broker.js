@@ -107,14 +107,15 @@ class Consumer {
     let wakeAt = Date.now() + POLL_MS;
     while (this.#inFlight < maxConcurrency) {
       const now = Date.now();
-      const { count, oldest } = this.store.ready(queue);
-      if (count === 0) {
-        const next = this.store.nextVisible(queue);
-        if (next !== null) wakeAt = Math.min(wakeAt, next);
+      // The earliest message not leased: ready now (since then), or the next to become ready.
+      const oldest = this.store.oldestReady(queue);
+      if (oldest === null) break;
+      if (oldest > now) {
+        wakeAt = Math.min(wakeAt, oldest);
         break;
       }
       const due = oldest + maxBatchTimeout * 1000;
-      if (count < maxBatchSize && now < due) {
+      if (now < due && this.store.readyCount(queue, maxBatchSize) < maxBatchSize) {
         wakeAt = Math.min(wakeAt, due);
         break;
       }
@@ -150,6 +151,11 @@ class Consumer {
     const settled = this.#decide(batch, outcome);
     try {
       this.store.settle(queue, settled);
+      for (const [id, dlq] of settled.deadLettered) {
+        const attempts = batch.find((message) => message.id === id).attempts;
+        const where = dlq === null ? 'dropped (no dead_letter_queue is set)' : `moved to the dead-letter queue ${dlq}`;
+        this.broker.log('warn', `Queue ${queue}: message ${id} failed ${attempts} times and was ${where}.`);
+      }
     } catch (err) {
       // The leases stay; they are given up when they lapse and the messages come again.
       this.broker.log('error', `Queue ${queue}: could not record the outcome of a batch: ${err.message}`);
@@ -167,7 +173,7 @@ class Consumer {
     const [ok, ackAll, retryAll, retryAllDelay, acks, retries] = outcome ?? [false, false, false, null, [], []];
     const acked = new Set(acks);
     const retriedDelays = new Map(retries);
-    const { queue, maxRetries, deadLetterQueue, retryDelay } = this.settings;
+    const { maxRetries, deadLetterQueue, retryDelay } = this.settings;
     const result = { acked: [], retried: [], deadLettered: [] };
     for (const message of batch) {
       let retry;
@@ -181,8 +187,6 @@ class Consumer {
         result.acked.push(message.id);
       } else if (message.attempts > maxRetries) {
         result.deadLettered.push([message.id, deadLetterQueue]);
-        const where = deadLetterQueue === null ? 'dropped (no dead_letter_queue is set)' : `moved to the dead-letter queue ${deadLetterQueue}`;
-        this.broker.log('warn', `Queue ${queue}: message ${message.id} failed ${message.attempts} times and was ${where}.`);
       } else {
         result.retried.push([message.id, (delay ?? retryDelay) * 1000]);
       }

@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS messages (
   lease_owner TEXT, -- "<pid>:<process start ms>" of the consumer holding it, or NULL
   lease_until INTEGER -- when an unanswered lease lapses
 );
-CREATE INDEX IF NOT EXISTS messages_ready ON messages (queue, visible_at);
+-- Only messages not leased are looked for by delivery.
+CREATE INDEX IF NOT EXISTS messages_unleased ON messages (queue, visible_at) WHERE lease_owner IS NULL;
 CREATE TABLE IF NOT EXISTS consumers (
   queue TEXT PRIMARY KEY,
   script TEXT NOT NULL,
@@ -76,14 +77,17 @@ class QueueStore extends EventEmitter {
     super();
     this.db = db;
     db.exec(SCHEMA);
+    db.exec('DROP INDEX IF EXISTS messages_ready');
     this.statements = {
       ensureQueue: db.prepare('INSERT OR IGNORE INTO queues (name, created) VALUES (?, ?)'),
       insert: db.prepare('INSERT INTO messages (id, queue, body, content_type, timestamp, visible_at) VALUES (?, ?, ?, ?, ?, ?)'),
-      ready: db.prepare(`SELECT id FROM messages WHERE queue = ? AND visible_at <= ? AND lease_owner IS NULL
-        ORDER BY visible_at, rowid LIMIT ?`),
-      lease: db.prepare('UPDATE messages SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ? RETURNING id, body, content_type, timestamp, attempts'),
-      readyCount: db.prepare('SELECT count(*) AS n, min(visible_at) AS oldest FROM messages WHERE queue = ? AND visible_at <= ? AND lease_owner IS NULL'),
-      nextVisible: db.prepare('SELECT min(visible_at) AS at FROM messages WHERE queue = ? AND lease_owner IS NULL'),
+      lease: db.prepare(`UPDATE messages SET lease_owner = ?, lease_until = ?, attempts = attempts + 1
+        WHERE rowid IN (SELECT rowid FROM messages WHERE queue = ? AND visible_at <= ? AND lease_owner IS NULL ORDER BY visible_at, rowid LIMIT ?)
+        RETURNING rowid, id, body, content_type, timestamp, attempts`),
+      // Counting stops at the batch size: delivery only needs to know whether a batch is full.
+      readyCount: db.prepare(`SELECT count(*) AS n FROM
+        (SELECT 1 FROM messages WHERE queue = ? AND visible_at <= ? AND lease_owner IS NULL LIMIT ?)`),
+      oldestReady: db.prepare('SELECT visible_at AS at FROM messages WHERE queue = ? AND lease_owner IS NULL ORDER BY visible_at LIMIT 1'),
       delete: db.prepare('DELETE FROM messages WHERE id = ? AND lease_owner = ?'),
       release: db.prepare('UPDATE messages SET lease_owner = NULL, lease_until = NULL, visible_at = ? WHERE id = ? AND lease_owner = ?'),
       move: db.prepare('UPDATE messages SET queue = ?, lease_owner = NULL, lease_until = NULL, visible_at = ?, attempts = 0 WHERE id = ? AND lease_owner = ?'),
@@ -128,24 +132,23 @@ class QueueStore extends EventEmitter {
     setImmediate(() => this.emit('sent', queue));
   }
 
-  // { count, oldest (ms) } of the messages ready for delivery now.
-  ready(queue) {
-    const { n, oldest } = this.statements.readyCount.get(queue, Date.now());
-    return { count: Number(n), oldest };
+  // How many messages are ready for delivery now, counting up to `cap`.
+  readyCount(queue, cap) {
+    return Number(this.statements.readyCount.get(queue, Date.now(), cap).n);
   }
 
-  // When the next message not yet visible becomes deliverable (ms), or null.
-  nextVisible(queue) {
-    return this.statements.nextVisible.get(queue)?.at ?? null;
+  // When the earliest message not leased became (or becomes) deliverable, in ms; null if none.
+  oldestReady(queue) {
+    return this.statements.oldestReady.get(queue)?.at ?? null;
   }
 
-  // Leases up to `max` ready messages for `leaseMs`: [{ id, body, contentType, timestamp, attempts }].
+  // Leases up to `max` ready messages, oldest first, for `leaseMs`: [{ id, body, contentType,
+  // timestamp, attempts }].
   lease(queue, max, leaseMs) {
     const now = Date.now();
-    return writeTransaction(this.db, () => this.statements.ready.all(queue, now, max).map(({ id }) => {
-      const row = this.statements.lease.get(PROCESS_OWNER, now + leaseMs, id);
-      return { id: row.id, body: row.body, contentType: row.content_type, timestamp: row.timestamp, attempts: row.attempts };
-    }));
+    const rows = this.statements.lease.all(PROCESS_OWNER, now + leaseMs, queue, now, max);
+    rows.sort((a, b) => a.rowid - b.rowid);
+    return rows.map((row) => ({ id: row.id, body: row.body, contentType: row.content_type, timestamp: row.timestamp, attempts: row.attempts }));
   }
 
   // Settles a leased batch in one transaction. outcome: { acked: [id], retried: [[id, delayMs]],
