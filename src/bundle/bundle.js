@@ -75,6 +75,48 @@ function normalizeInput(config) {
   };
 }
 
+// Node.js compatibility: `require("fs")` or `require("node:fs")` in bundled code (npm packages
+// written as CommonJS) becomes an import of the runtime's node:fs, whose default export is what
+// require() returns in Node. (esbuild would otherwise leave a require() that fails at run time.)
+const NODE_BUILTIN = new RegExp(`^(node:)?(${builtinModules.filter((name) => !name.startsWith('_')).map((name) => name.replace(/[/]/g, '\\/')).join('|')})$`);
+
+// The runtime's modules (cloudflare:*, node:*) imported with import(): isolates cannot load
+// modules on demand, so the import becomes a static one, taken when the promise is asked for
+// (npm packages such as pg load cloudflare:sockets this way).
+const RUNTIME_MODULE = new RegExp(`^(cloudflare:.+|node:.+|${builtinModules.filter((name) => !name.startsWith('_')).map((name) => name.replace(/[/]/g, '\\/')).join('|')})$`);
+
+function dynamicRuntimeImportPlugin() {
+  return {
+    name: 'outpost-dynamic-runtime-import',
+    setup(build) {
+      build.onResolve({ filter: RUNTIME_MODULE }, (args) => {
+        if (args.kind !== 'dynamic-import') return undefined;
+        return { path: args.path, namespace: 'outpost-dynamic-import' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'outpost-dynamic-import' }, (args) => {
+        const specifier = JSON.stringify(/^(cloudflare|node):/.test(args.path) ? args.path : `node:${args.path}`);
+        return { contents: `export * from ${specifier};\nexport { default } from ${specifier};\n`, loader: 'js' };
+      });
+    },
+  };
+}
+
+function nodeRequirePlugin() {
+  return {
+    name: 'outpost-node-require',
+    setup(build) {
+      build.onResolve({ filter: NODE_BUILTIN }, (args) => {
+        if (args.kind !== 'require-call') return undefined;
+        return { path: args.path.replace(/^node:/, ''), namespace: 'outpost-node-require' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'outpost-node-require' }, (args) => ({
+        contents: `import builtin from ${JSON.stringify(`node:${args.path}`)};\nmodule.exports = builtin;\n`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Bundled mode
 
@@ -170,7 +212,9 @@ async function runEsbuild(input, options, format, collectorPlugin, foundModules)
       ...(input.tsconfig && { tsconfig: input.tsconfig }),
       ...(input.jsxFactory && { jsxFactory: input.jsxFactory }),
       ...(input.jsxFragment && { jsxFragment: input.jsxFragment }),
-      plugins: [collectorPlugin],
+      plugins: input.compatibility?.nodejsCompat === false
+        ? [dynamicRuntimeImportPlugin(), collectorPlugin]
+        : [nodeRequirePlugin(), dynamicRuntimeImportPlugin(), collectorPlugin],
     });
   } catch (err) {
     throw await toBundleError(err);

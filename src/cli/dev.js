@@ -3,7 +3,7 @@ import { watch } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import { parse, UsageError } from './args.js';
-import { logRequest, logWorker, logInfo, logWarning, logError, logScheduledRun, logQueueBatch } from './log.js';
+import { logRequest, logWorker, logInfo, logWarning, logError, logScheduledRun, logQueueBatch, logAlarmRun } from './log.js';
 import { loadConfig } from '../config/load.js';
 import { bundleWorker } from '../bundle/bundle.js';
 import { Worker } from '../runtime/worker.js';
@@ -11,12 +11,16 @@ import { bindingsFromConfig } from '../runtime/bindings.js';
 import { CronScheduler } from '../scheduler/cron-scheduler.js';
 import { CronError } from '../scheduler/cron.js';
 import { QueueBroker, consumerSettings } from '../queues/broker.js';
+import { applyMigrations, MigrationError } from '../storage/durable-object-migrations.js';
+import { AlarmScheduler } from '../scheduler/alarm-scheduler.js';
 import { createHttpServer } from '../server/http.js';
 
 const USAGE = `Usage: outpost dev [script] [options]
 
 Options:
-  -c, --config <path>    wrangler.toml, wrangler.json or wrangler.jsonc (default: found in the current directory)
+  -c, --config <path>    wrangler.toml, wrangler.json or wrangler.jsonc (default: found in the current directory);
+                         repeat it to run several workers: the first receives HTTP, the others are
+                         reached through service bindings by their names
   -e, --env <name>       Use the [env.<name>] section of the config
       --port <n>         Port to listen on (default: dev.port from config, else 8787)
       --ip <address>     Address to listen on (default: 127.0.0.1)
@@ -63,6 +67,13 @@ async function build(options) {
   for (const warning of config.warnings) logWarning(warning);
   const bundle = await bundleWorker(config);
   const stateDir = options.persistTo ?? path.join(config.rootDir, '.outpost', 'state');
+  try {
+    const applied = applyMigrations(stateDir, config.name ?? 'worker', config.migrations);
+    if (applied.length > 0) logInfo(`Applied Durable Object migrations: ${applied.join(', ')}`);
+  } catch (err) {
+    if (err instanceof MigrationError) throw new UsageError(`${config.configPath ?? 'config'}: ${err.message}`);
+    throw err;
+  }
   const worker = new Worker({
     name: config.name,
     bundle,
@@ -70,6 +81,9 @@ async function build(options) {
     limits: { cpuMs: config.limits?.cpuMs, subrequests: config.limits?.subrequests },
     log: logWorker,
     stateDir,
+    compat: config.compatibility,
+    services: options.services,
+    deniedPorts: options.deniedPorts,
   });
   // Cron expressions are checked before the worker starts: a wrong one stops this build.
   let scheduler;
@@ -87,6 +101,10 @@ async function build(options) {
 // state with \`outpost queues consumer add\` for a script of its name), until `close()`.
 function startBackground({ config, worker, stateDir, scheduler }) {
   scheduler.start();
+  // Alarms of the Durable Objects whose classes this worker exports.
+  const alarms = config.durableObjects.some((binding) => !binding.script_name) || config.migrations.length > 0
+    ? new AlarmScheduler({ stateDir, workerName: config.name ?? 'worker', worker: () => worker, onRun: logAlarmRun }).start()
+    : null;
   const broker = new QueueBroker({ stateDir, log: logWorker, onBatch: logQueueBatch });
   const fromState = broker.store.consumers()
     .filter((consumer) => consumer.script === config.name && !config.queues.consumers.some((c) => c.queue === consumer.queue))
@@ -95,6 +113,7 @@ function startBackground({ config, worker, stateDir, scheduler }) {
   return {
     close() {
       scheduler.close();
+      alarms?.close();
       broker.close();
     },
   };
@@ -102,66 +121,102 @@ function startBackground({ config, worker, stateDir, scheduler }) {
 
 export async function run(argv) {
   const { values, positionals } = parse(argv, OPTIONS, USAGE);
-  if ((values.config?.length ?? 0) > 1) throw new UsageError('Running several workers in one dev server is not supported yet.');
-  const options = {
-    configPath: values.config?.[0],
+  const configPaths = values.config?.length ? values.config : [undefined];
+  const common = {
     cwd: process.cwd(),
     env: values.env,
     noBundle: values['no-bundle'] || undefined,
-    main: positionals[0] ? path.resolve(positionals[0]) : undefined,
     vars: parseVars(values.var),
     persistTo: values['persist-to'] ? path.resolve(values['persist-to']) : undefined,
   };
   const cf = parseCf(values.cf);
+  // Workers' sockets may not connect back to this server (filled in once it listens).
+  const deniedPorts = [];
 
-  let current = await build(options);
-  let background = startBackground(current);
-  let building = Promise.resolve();
-  const reload = async () => {
-    const started = performance.now();
-    try {
-      const next = await build(options);
-      const previous = current;
-      current = next;
-      background.close();
-      background = startBackground(next);
-      watcher.update(next);
-      // Requests already running on the old isolate finish there; it is dropped once idle.
-      setTimeout(() => previous.worker.dispose(), 30_000).unref();
-      logInfo(`Reloaded in ${Math.round(performance.now() - started)} ms`);
-    } catch (err) {
-      logError(err.message);
-      logInfo('Still serving the previous version; fix the error and save again.');
-    }
-  };
-  // One rebuild at a time; a change during a rebuild triggers one more after it.
-  const watcher = new FileWatcher(() => {
-    building = building.then(reload);
-  });
-  watcher.update(current);
+  // One slot per worker; service bindings and queue producers reach the others by name.
+  const byName = new Map();
+  const services = (name) => byName.get(name)?.current.worker ?? null;
+  const slots = [];
+  for (const [i, configPath] of configPaths.entries()) {
+    // A script given on the command line is the first worker's entry point.
+    const options = { ...common, configPath, main: i === 0 && positionals[0] ? path.resolve(positionals[0]) : undefined, services, deniedPorts };
+    const slot = new WorkerSlot(options, await build(options));
+    const name = slot.current.config.name;
+    if (configPaths.length > 1 && !name) throw new UsageError(`${slot.current.config.configPath}: every worker of a dev server with several workers needs a "name".`);
+    if (byName.has(name)) throw new UsageError(`Two of the configs define a worker named "${name}"; names must be unique.`);
+    byName.set(name, slot);
+    slots.push(slot);
+  }
+  for (const slot of slots) slot.startWatching();
 
-  const server = createHttpServer({ worker: () => current.worker, dev: true, cf, onRequest: logRequest });
-  const port = Number(values.port ?? current.config.dev?.port ?? 8787);
+  // The first worker receives HTTP.
+  const first = slots[0];
+  const server = createHttpServer({ worker: () => first.current.worker, dev: true, cf, onRequest: logRequest });
+  const port = Number(values.port ?? first.current.config.dev?.port ?? 8787);
   // Only an ip written in the config counts; Outpost's default is the loopback address.
-  const ip = values.ip ?? current.config.raw.dev?.ip ?? '127.0.0.1';
+  const ip = values.ip ?? first.current.config.raw.dev?.ip ?? '127.0.0.1';
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port expects a port number, got ${values.port}`);
   server.listen(port, ip);
   await once(server, 'listening');
+  deniedPorts.push(server.address().port);
   const shownHost = ip.includes(':') ? `[${ip}]` : ip;
+  if (slots.length > 1) logInfo(`Workers: ${slots.map((slot) => slot.current.config.name).join(', ')} (HTTP goes to ${first.current.config.name})`);
   logInfo(`Ready on http://${shownHost}:${server.address().port}`);
 
   const stop = () => {
-    background.close();
-    watcher.close();
+    for (const slot of slots) slot.close();
     server.close();
     server.closeAllConnections();
-    current.worker.dispose();
     // isolated-vm finishes tearing isolates down on its own threads; exiting in the middle of
     // that can crash the process, so leave it a moment.
     setTimeout(() => process.exit(0), 300);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+// One worker of the dev server: its current build, its cron triggers and queue consumers, and the
+// watcher that rebuilds it (only it) when its files change.
+class WorkerSlot {
+  constructor(options, built) {
+    this.options = options;
+    this.current = built;
+    this.background = startBackground(built);
+    this.building = Promise.resolve();
+    // One rebuild at a time; a change during a rebuild triggers one more after it.
+    this.watcher = new FileWatcher(() => {
+      this.building = this.building.then(() => this.#reload());
+    });
+  }
+
+  startWatching() {
+    this.watcher.update(this.current);
+  }
+
+  async #reload() {
+    const started = performance.now();
+    try {
+      const next = await build(this.options);
+      if (next.config.name !== this.current.config.name) throw new UsageError(`The worker's name changed from "${this.current.config.name}" to "${next.config.name}"; restart outpost dev to rename it.`);
+      const previous = this.current;
+      this.current = next;
+      this.background.close();
+      this.background = startBackground(next);
+      this.watcher.update(next);
+      // Requests already running on the old isolate finish there; it is dropped once idle.
+      setTimeout(() => previous.worker.dispose(), 30_000).unref();
+      logInfo(`Reloaded in ${Math.round(performance.now() - started)} ms${next.config.name ? ` (${next.config.name})` : ''}`);
+    } catch (err) {
+      logError(err.message);
+      logInfo('Still serving the previous version; fix the error and save again.');
+    }
+  }
+
+  close() {
+    this.background.close();
+    this.watcher.close();
+    this.current.worker.dispose();
+  }
 }
 
 // Watches the directories holding the worker's inputs (its bundle's sources, the config and

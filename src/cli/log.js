@@ -52,3 +52,10 @@ export function logQueueBatch({ queue, size, acked, retried, deadLettered, wallM
   process.stdout.write(`${pc.bold('QUEUE')} ${queue} ${(retried || deadLettered ? pc.yellow : pc.green)(counts)} ${wallMs.toFixed(1)} ms ${pc.dim(`(cpu ${cpuMs.toFixed(1)} ms)`)}\n`);
   if (error) logWorker('error', String(error.message ?? error));
 }
+
+// One line per Durable Object alarm run.
+export function logAlarmRun({ className, id, ok, retryCount, error, gaveUp }) {
+  const result = ok ? pc.green('ok') : pc.red(gaveUp ? 'exception, giving up after 6 retries' : 'exception, will retry');
+  process.stdout.write(`${pc.bold('ALARM')} ${className} ${id.slice(0, 16)}… ${result}${retryCount ? ` (retry ${retryCount})` : ''}\n`);
+  if (error) logWorker('error', String(error.message ?? error));
+}

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ConfigError } from './errors.js';
 import { readConfigFile } from './parse.js';
 import { loadDevSecrets } from './dotenv.js';
+import { resolveCompatibility } from './compat.js';
 import { KEY_SCHEMAS, isPlainObject, show, t, warnUnexpected } from './schema.js';
 import {
   ENVIRONMENT_KEYS,
@@ -68,6 +69,7 @@ export function loadConfig({ configPath, cwd = process.cwd(), env, noBundle, mai
   const entry = main ? path.resolve(cwd, main) : undefined;
   const normalized = normalize(ctx, merged, { file, rootDir, envName, noBundle, entry, needsEntry });
   checkBindingNames(ctx, normalized);
+  ctx.warnings.push(...normalized.compatibility.warnings.map((warning) => `${ctx.file}: ${warning}`));
   throwIfErrors(ctx);
   return normalized;
 }
@@ -315,6 +317,7 @@ function normalize(ctx, merged, { file, rootDir, envName, noBundle, entry, needs
     main,
     compatibilityDate,
     compatibilityFlags: merged.compatibility_flags ?? [],
+    compatibility: resolveCompatibility(compatibilityDate, merged.compatibility_flags ?? []),
     vars: merged.vars ?? {},
     secrets,
     secretFiles,

@@ -27,6 +27,13 @@ import * as kvOps from './host-ops/kv.js';
 import * as d1Ops from './host-ops/d1.js';
 import * as r2Ops from './host-ops/r2.js';
 import * as queueOps from './host-ops/queue.js';
+import * as serviceOps from './host-ops/service.js';
+import * as fsOps from './host-ops/fs.js';
+import * as socketOps from './host-ops/sockets.js';
+import * as objectOps from './host-ops/durable-objects.js';
+import * as doStorageOps from './host-ops/durable-object-storage.js';
+import * as nodeCryptoOps from './host-ops/node-crypto.js';
+import * as nodeZlibOps from './host-ops/node-zlib.js';
 import { bindingTypes } from './bindings.js';
 
 const GLOBAL_SCOPE_IO =
@@ -37,6 +44,12 @@ const ENDED_EVENT_IO =
 
 const COPY = Object.freeze({ copy: true });
 const DEADLINE_GRID_MS = 1000;
+
+// A Durable Object without events for this long is evicted (Workers: 10 to 70 seconds).
+const OBJECT_IDLE_MS = 30_000;
+
+// What a worker with today's compatibility date gets (see config/compat.js).
+export const DEFAULT_COMPAT = Object.freeze({ nodejsCompat: true, nodejsAls: true, populateProcessEnv: true });
 
 // How long background work (ctx.waitUntil) may run after the response, as in Workers.
 const WAIT_UNTIL_LIMIT_MS = 30_000;
@@ -121,6 +134,13 @@ const OPS = {
   ...d1Ops.ops,
   ...r2Ops.ops,
   ...queueOps.ops,
+  ...serviceOps.ops,
+  ...fsOps.ops,
+  ...socketOps.ops,
+  ...objectOps.ops,
+  ...doStorageOps.ops,
+  ...nodeCryptoOps.ops,
+  ...nodeZlibOps.ops,
   // The result of a scheduled or queue event, reported once its handler and waitUntil() work settled.
   eventOutcome: (host, id, outcome) => {
     const invocation = host.invocations.get(id);
@@ -132,7 +152,7 @@ const OPS = {
 const API_REQUESTS = new Set([...Object.keys(kvOps.ops), ...Object.keys(d1Ops.ops), ...Object.keys(r2Ops.ops), ...Object.keys(queueOps.ops)]);
 
 // Ops that only make sense while an event is being handled; at global scope Workers refuses them.
-const NEED_EVENT = new Set(['fetchStart', 'timerSet', 'randomBytes', 'sinkCreate', 'cachePut', 'cacheMatch', 'cacheDelete', 'wsFetch', ...API_REQUESTS]);
+const NEED_EVENT = new Set(['fetchStart', 'timerSet', 'randomBytes', 'sinkCreate', 'cachePut', 'cacheMatch', 'cacheDelete', 'wsFetch', 'serviceCall', ...socketOps.NEED_EVENT, 'doId', 'doCall', ...API_REQUESTS]);
 
 // One event being handled: its CPU, its subrequests and everything it holds on the host.
 class Invocation {
@@ -143,6 +163,7 @@ class Invocation {
     this.apiRequests = 0; // calls to storage bindings
     this.passThrough = false;
     this.outcome = null; // what a scheduled or queue event reported
+    this.objectKey = null; // the Durable Object the event is for, if any
     this.responded = false;
     this.finished = false;
     this.response = Promise.withResolvers();
@@ -155,7 +176,8 @@ class Invocation {
 }
 
 export class IsolateHost {
-  // spec: { name, bundle, env: { vars, secrets }, limits: { cpuMs, memoryMb, subrequests, startupMs }, stateDir }
+  // spec: { name, bundle, env: { vars, secrets, bindings }, compat: { nodejsCompat, nodejsAls,
+  // populateProcessEnv }, limits: { cpuMs, memoryMb, subrequests, startupMs }, stateDir }
   // hooks: { log(level, message), error(WorkerError, phase) }
   constructor(spec, hooks) {
     this.spec = spec;
@@ -166,6 +188,7 @@ export class IsolateHost {
     this.fetches = new Map();
     this.timers = new Map();
     this.invocations = new Map();
+    this.objects = new Map(); // "<className>\n<id>" -> { className, id, active, lastActive }: live Durable Objects
     this.nextId = 1;
     this.pendingOps = 0; // asynchronous host operations not yet completed, for hang detection
     this.current = null;
@@ -188,7 +211,7 @@ export class IsolateHost {
     const before = process.threadCpuUsage();
     try {
       const { vars, secrets, bindings } = this.spec.env;
-      const env = { vars, secrets, bindings: bindingTypes(bindings ?? {}) };
+      const env = { vars, secrets, bindings: bindingTypes(bindings ?? {}), compat: this.spec.compat ?? DEFAULT_COMPAT };
       this.entry.applySync(undefined, [Date.now(), Entry.ENV, env, this.spec.bundle.format], { arguments: { copy: true } });
       const main = loadModules(this, this.limits.startupMs);
       this.entry.applySync(undefined, [Date.now(), Entry.MAIN, main ? main.namespace.derefInto() : null], { timeout: this.limits.startupMs });
@@ -228,20 +251,108 @@ export class IsolateHost {
   // A cron trigger firing: resolves with { outcome: [handler succeeded, noRetry], invocation }
   // once the handler and its waitUntil() work settled.
   scheduled(cron, scheduledTime) {
-    return this.#runEvent(Entry.SCHEDULED, cron, scheduledTime);
+    return this.#runEvent(Entry.SCHEDULED, [cron, scheduledTime]);
   }
 
   // A batch of queue messages ([[id, timestamp, contentType, body, attempts], ...]): resolves with
   // { outcome: [handler succeeded, ackAll, retryAll, retryAll delay, acked ids, [[retried id,
   // delay]]], invocation } once the handler and its waitUntil() work settled.
   queue(queueName, messages) {
-    return this.#runEvent(Entry.QUEUE, queueName, messages);
+    return this.#runEvent(Entry.QUEUE, [queueName, messages]);
+  }
+
+  // An RPC call over a service binding: `method` of the WorkerEntrypoint `entrypoint` (null: the
+  // default export). Resolves with { outcome: [true, value, wasUndefined] | [false, [name,
+  // message, stack]], invocation }.
+  rpc(entrypoint, method, args) {
+    return this.#runEvent(Entry.RPC, [entrypoint, method, args]);
+  }
+
+  // ---- Durable Objects living in this isolate ----
+
+  // A request for the object `id` of class `className` (a request as fetch() takes it).
+  objectFetch(className, id, name, { method, url, headers, body }) {
+    return this.#objectEvent(className, id, (invocation, handle) => {
+      const sourceId = body ? this.#own(invocation, 'sources', new Source(body)) : 0;
+      this.#enter(invocation, Entry.OBJECT_FETCH, invocation.id, handle, method, url, joinHeaders(headers), sourceId);
+      return invocation.response.promise;
+    }, name);
+  }
+
+  // An RPC call on the object: resolves with { outcome, invocation } as rpc() does.
+  objectRpc(className, id, name, method, args) {
+    return this.#objectEvent(className, id, (invocation, handle) => this.#runEvent(Entry.OBJECT_RPC, [handle, method, args], invocation), name);
+  }
+
+  // The object's alarm: resolves with { outcome: [succeeded], invocation }.
+  objectAlarm(className, id, retryCount) {
+    return this.#objectEvent(className, id, (invocation, handle) => this.#runEvent(Entry.OBJECT_ALARM, [handle, retryCount], invocation), null);
+  }
+
+  // What storage operations of object `handle` work on; only objects live in this isolate.
+  durableObject(handle) {
+    const object = typeof handle === 'string' ? this.objects.get(handle.split('\n', 2).join('\n')) : undefined;
+    if (!object) throw new TypeError('This Durable Object is not running here.');
+    if (!this.spec.stateDir) throw new Error('Durable Object storage needs a state directory.');
+    return { stateDir: this.spec.stateDir, workerName: this.spec.name ?? 'worker', className: object.className, id: object.id };
+  }
+
+  #objectEvent(className, id, deliver, name) {
+    if (this.dead) return Promise.reject(this.dead);
+    const key = `${className}\n${id}`;
+    let object = this.objects.get(key);
+    if (!object) {
+      object = { className, id, active: 0, lastActive: 0 };
+      this.objects.set(key, object);
+      this.#startEvictions();
+    }
+    object.active += 1;
+    const done = () => {
+      object.active -= 1;
+      object.lastActive = Date.now();
+    };
+    const invocation = this.#newInvocation();
+    invocation.objectKey = key;
+    const result = deliver(invocation, `${key}\n${name ?? ''}`);
+    invocation.settled.promise.then(done);
+    return result;
+  }
+
+  // Idle objects are evicted: their next event builds a new instance (from storage).
+  #startEvictions() {
+    if (this.evictionTimer) return;
+    this.evictionTimer = setInterval(() => {
+      const cutoff = Date.now() - OBJECT_IDLE_MS;
+      for (const [key, object] of this.objects) {
+        if (object.active > 0 || object.lastActive > cutoff) continue;
+        this.objects.delete(key);
+        this.#enter(null, Entry.OBJECT_EVICT, key);
+      }
+    }, OBJECT_IDLE_MS / 3);
+    this.evictionTimer.unref();
+  }
+
+  // The worker and class a Durable Object binding points at, and its namespace's name.
+  objectTarget(name) {
+    const { className, scriptName } = this.binding(name, 'durable-object');
+    const worker = scriptName ? this.hooks.service?.(scriptName) : this.hooks.worker?.();
+    if (!worker) throw new Error(`The Durable Object binding "${name}" points at the worker "${scriptName}", which is not running here.`);
+    return { worker, className, namespace: `${scriptName ?? this.spec.name ?? ''}/${className}` };
+  }
+
+  // The worker service binding `name` points at (a Worker of this process), or an error naming it.
+  service(name) {
+    const { service } = this.binding(name, 'service');
+    const target = this.hooks.service?.(service);
+    if (!target) throw new Error(`The service binding "${name}" points at the worker "${service}", which is not running here.`);
+    return target;
   }
 
   // Rejects with a WorkerError when the isolate dies first, or the event can never end.
-  #runEvent(kind, ...args) {
+  // `invocation`: the one made for it already (Durable Object events), else a new one.
+  #runEvent(kind, args, invocation = null) {
     if (this.dead) return Promise.reject(this.dead);
-    const invocation = this.#newInvocation();
+    invocation ??= this.#newInvocation();
     const timer = setTimeout(() => {
       if (invocation.finished) return;
       this.hooks.log('warn', 'The event did not finish within 15 minutes; it was cancelled.');
@@ -287,7 +398,7 @@ export class IsolateHost {
       // Only completions carry values other than strings and numbers; everything else crosses as
       // primitives, which isolated-vm copies directly instead of through V8's serializer.
       this.entry.applySync(undefined, [now, kind, ...args], {
-        arguments: kind === Entry.COMPLETE || kind === Entry.QUEUE ? COPY : undefined,
+        arguments: kind === Entry.COMPLETE || kind === Entry.QUEUE || kind === Entry.RPC || kind === Entry.OBJECT_RPC ? COPY : undefined,
         timeout: guarded ? undefined : this.#turnTimeout(budgetMs),
       });
     } catch (err) {
@@ -303,7 +414,14 @@ export class IsolateHost {
       }
     }
     if (failure) this.#die(failure);
-    else if (this.pendingOps === 0 && this.timers.size === 0) this.#nothingCanHappen();
+    // Durable Object writes of the turn are committed as it ends (rolled back if it killed the
+    // isolate), before anything it answered reaches a client: Workers' output gate.
+    try {
+      doStorageOps.endTurn(this);
+    } catch {
+      // Logged by the storage; the turn's writes are lost, as when a write fails in Workers.
+    }
+    if (!failure && this.pendingOps === 0 && this.timers.size === 0) this.#nothingCanHappen();
   }
 
   // No I/O is pending and no timer is set, so no promise in the isolate can ever settle again:
@@ -441,6 +559,12 @@ export class IsolateHost {
     return binding;
   }
 
+  // The names node:`name` exports, or null when there is no such module (or Node.js
+  // compatibility is off). Asked while the worker's modules load, to build the module.
+  nodeModuleExports(name) {
+    return this.context.evalClosureSync('return globalThis.__outpostBuiltin("node-exports", $0);', [name], { result: { copy: true } });
+  }
+
   moduleData(name) {
     const module = this.modulesByName.get(name);
     if (!module) throw new Error(`No such module "${name}".`);
@@ -507,12 +631,19 @@ export class IsolateHost {
     this.invocations.delete(id);
     this.#release(invocation);
     const cancelled = [];
+    // The events of one Durable Object run each other's continuations (all wait on the same
+    // object), so a timer one of them set may serve another: it passes to a running event of the
+    // same object rather than being cancelled.
+    const heir = invocation.objectKey ? [...this.invocations.values()].find((other) => other.objectKey === invocation.objectKey) : undefined;
     for (const [timerId, timer] of this.timers) {
-      if (timer.invocation === invocation) {
-        clearTimeout(timer.handle);
-        this.timers.delete(timerId);
-        cancelled.push(timerId);
+      if (timer.invocation !== invocation) continue;
+      if (heir) {
+        timer.invocation = heir;
+        continue;
       }
+      clearTimeout(timer.handle);
+      this.timers.delete(timerId);
+      cancelled.push(timerId);
     }
     invocation.settled.resolve();
     // null rather than an empty array: a primitive crosses back without serialization.
@@ -554,6 +685,8 @@ export class IsolateHost {
     for (const source of this.sources.values()) source.cancel();
     for (const pending of this.fetches.values()) pending.controller.abort();
     for (const timer of this.timers.values()) clearTimeout(timer.handle);
+    clearInterval(this.evictionTimer);
+    this.objects.clear();
     compressionOps.closeStreamHandles(this);
     this.invocations.clear();
     this.sinks.clear();

@@ -8,12 +8,25 @@ const BUILTIN = 'globalThis.__outpostBuiltin';
 
 const BUILTIN_MODULES = {
   'cloudflare:workers': ['WorkerEntrypoint', 'DurableObject', 'WorkflowEntrypoint', 'RpcTarget', 'env', 'waitUntil'],
+  'cloudflare:sockets': ['connect'],
+  'cloudflare:node': ['httpServerHandler', 'handleAsNodeRequest'],
 };
 
-function builtinSource(specifier) {
-  const names = BUILTIN_MODULES[specifier];
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+// A module re-exporting what the prelude's builtin `specifier` holds: `names` as named exports
+// and `defaultExport` (an expression over `m`) as the default.
+function builtinSource(specifier, names = BUILTIN_MODULES[specifier], defaultExport = 'm') {
   return `const m = ${BUILTIN}(${JSON.stringify(specifier)});\n` +
-    names.map((n) => `export const ${n} = m.${n};`).join('\n') + '\nexport default m;\n';
+    names.filter((n) => n !== 'default' && IDENTIFIER.test(n)).map((n) => `export const ${n} = m.${n};`).join('\n') +
+    `\nexport default ${defaultExport};\n`;
+}
+
+// node:`name` (also reached by its bare name), when the worker has Node.js compatibility.
+function nodeSource(host, name) {
+  const bare = name.replace(/^node:/, '');
+  const names = host.nodeModuleExports(bare);
+  return names === null ? null : builtinSource(`node:${bare}`, names, 'm.default');
 }
 
 function moduleSource(module) {
@@ -51,7 +64,8 @@ export function loadModules(host, timeoutMs) {
     let source;
     if (BUILTIN_MODULES[name]) source = builtinSource(name);
     else if (byName.has(name)) source = moduleSource(byName.get(name));
-    else return null;
+    else source = nodeSource(host, name);
+    if (source === null) return null;
     const module = isolate.compileModuleSync(source, { filename: name });
     compiled.set(name, module);
     names.set(module, name);
@@ -62,7 +76,7 @@ export function loadModules(host, timeoutMs) {
     const from = names.get(referrer) ?? mainModule;
     const candidates = specifier.startsWith('.') || specifier.startsWith('/')
       ? [path.join(path.dirname(from), specifier).replace(/^\//, '')]
-      : [specifier, specifier.replace(/^node:/, '')];
+      : [specifier];
     for (const name of candidates) {
       const module = compile(name);
       if (module) return module;

@@ -12,6 +12,10 @@ import ivm from 'isolated-vm';
 import * as esbuild from 'esbuild';
 
 const WEB_DIR = fileURLToPath(new URL('./web/', import.meta.url));
+// The Node.js module implementations node:* modules are built on (@jspm/core: ESM builds of the
+// browserify family). Each of its files is an extension of its own, so the chunks its modules share
+// (one Buffer class, one EventEmitter) exist once per isolate.
+const NODELIBS_DIR = path.dirname(fileURLToPath(import.meta.resolve('@jspm/core/nodelibs/@empty'))) + path.sep + 'browser' + path.sep;
 const ENTRY = path.join(WEB_DIR, 'index.js');
 const EXTENSIONS_MODULE = path.join(WEB_DIR, 'internal/extensions.js');
 export const PRELUDE_FILENAME = 'outpost:prelude';
@@ -36,7 +40,8 @@ const COMMON_OPTIONS = {
 
 // "./x.js" for a file of src/runtime/web: how modules are named across scripts.
 const webPath = (file) => `./${path.relative(WEB_DIR, file).split(path.sep).join('/')}`;
-const isWebFile = (file) => file.startsWith(WEB_DIR);
+const isNodelibsFile = (file) => file.startsWith(NODELIBS_DIR);
+const isWebFile = (file) => file.startsWith(WEB_DIR) || isNodelibsFile(file);
 
 // In the prelude, a required platform file becomes a stub that loads it as an extension.
 function preludePlugin(extensions) {
@@ -68,8 +73,15 @@ function extensionPlugin(coreFiles) {
       build.onResolve({ filter: /^\./ }, (args) => {
         const file = path.resolve(args.resolveDir, args.path);
         if (!isWebFile(file)) return undefined;
-        if (coreFiles.has(file) || args.kind === 'require-call') return { path: webPath(file), external: true };
+        if (coreFiles.has(file) || args.kind === 'require-call' || isNodelibsFile(file)) return { path: webPath(file), external: true };
         return undefined;
+      });
+      // A node:* module's implementation, imported by package name from src/runtime/web/node.
+      build.onResolve({ filter: /^@jspm\/core\// }, async (args) => {
+        if (args.pluginData === 'outpost-resolving') return undefined;
+        const resolved = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'outpost-resolving' });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        return { path: webPath(resolved.path), external: true };
       });
     },
   };

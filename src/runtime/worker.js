@@ -1,10 +1,10 @@
 // The runtime's public face: one Worker, backed by an isolate that is replaced transparently when
 // a limit kills it. Knows nothing of HTTP servers or config files.
 import path from 'node:path';
-import { IsolateHost } from './isolate-host.js';
+import { IsolateHost, DEFAULT_COMPAT } from './isolate-host.js';
 import { WorkerError } from './errors.js';
 
-export { WorkerError };
+export { WorkerError, DEFAULT_COMPAT };
 
 export const DEFAULT_LIMITS = Object.freeze({
   cpuMs: 30_000, // [limits] cpu_ms
@@ -19,21 +19,28 @@ export class Worker {
   // bundle: the bundler's output; env: { vars, secrets, bindings (see bindings.js) }; limits:
   // overrides of DEFAULT_LIMITS; log(level, message): console output and errors of this worker;
   // stateDir: where its persistent state (the Cache API's entries, the storage bindings' data)
-  // lives; without one the cache stores nothing and storage bindings cannot be given.
-  constructor({ name, bundle, env = {}, limits = {}, log = () => {}, stateDir = null }) {
+  // lives; without one the cache stores nothing and storage bindings cannot be given. compat:
+  // { nodejsCompat, nodejsAls, populateProcessEnv } from its compatibility date and flags.
+  // services(workerName): the Worker of that name its service bindings reach, or null.
+  // deniedPorts: ports of this machine that sockets may not connect to (the server's own; the
+  // array may be filled in later, once the server listens).
+  constructor({ name, bundle, env = {}, limits = {}, log = () => {}, stateDir = null, compat = DEFAULT_COMPAT, services = () => null, deniedPorts = [] }) {
     this.name = name;
     const bindings = env.bindings ?? {};
-    if (Object.keys(bindings).length > 0 && stateDir === null) {
+    if (Object.values(bindings).some((binding) => !['service', 'durable-object'].includes(binding.type)) && stateDir === null) {
       throw new WorkerError('startup', 'Storage bindings need a state directory to keep their data in.');
     }
     this.spec = {
       name,
       bundle,
       env: { vars: env.vars ?? {}, secrets: env.secrets ?? {}, bindings },
+      compat: { nodejsCompat: compat.nodejsCompat, nodejsAls: compat.nodejsAls, populateProcessEnv: compat.populateProcessEnv },
       limits: { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(limits).filter(([, v]) => v != null)) },
       stateDir: stateDir === null ? null : path.resolve(stateDir),
+      deniedPorts,
     };
     this.log = log;
+    this.services = services;
     this.restarts = 0;
   }
 
@@ -49,6 +56,8 @@ export class Worker {
     const host = new IsolateHost(this.spec, {
       log: this.log,
       error: (error) => this.log('error', formatError(error)),
+      service: (workerName) => this.services(workerName),
+      worker: () => this,
     });
     host.start();
     this.#host = host;
@@ -80,6 +89,24 @@ export class Worker {
       return Promise.reject(err);
     }
     return deliver(host);
+  }
+
+  // An RPC call from a service binding: resolves with { outcome, invocation } (see IsolateHost).
+  rpc(entrypoint, method, args) {
+    return this.#run((host) => host.rpc(entrypoint, method, args));
+  }
+
+  // Events for the Durable Object `id` of class `className` this worker exports (see IsolateHost).
+  objectFetch(className, id, name, request) {
+    return this.#run((host) => host.objectFetch(className, id, name, request));
+  }
+
+  objectRpc(className, id, name, method, args) {
+    return this.#run((host) => host.objectRpc(className, id, name, method, args));
+  }
+
+  objectAlarm(className, id, retryCount) {
+    return this.#run((host) => host.objectAlarm(className, id, retryCount));
   }
 
   // Resident heap of the isolate, for memory accounting.

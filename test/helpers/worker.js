@@ -9,13 +9,17 @@ import { createHttpServer } from '../../src/server/http.js';
 // source: an ES module (or service-worker script with { format: 'service-worker' }), or a full
 // bundle { format, mainModule, modules, sourceMaps }. stateDir: the Worker's state directory
 // (none by default; a new temporary one when `env.bindings` has storage bindings).
-export async function startWorker(source, { format = 'modules', env, limits, cf, dev = true, name = 'test', stateDir } = {}) {
+// compat: the worker's compatibility ({ nodejsCompat, nodejsAls, populateProcessEnv }; default:
+// today's, Node.js compatibility on). NO_NODE_COMPAT turns it off.
+export const NO_NODE_COMPAT = Object.freeze({ nodejsCompat: false, nodejsAls: false, populateProcessEnv: false });
+
+export async function startWorker(source, { format = 'modules', env, limits, cf, dev = true, name = 'test', stateDir, compat } = {}) {
   const bundle = typeof source === 'string'
     ? { format, mainModule: 'index.js', modules: [{ name: 'index.js', type: 'esm', content: source }], sourceMaps: {} }
     : source;
   const logs = [];
   if (stateDir === undefined && Object.keys(env?.bindings ?? {}).length > 0) stateDir = temporaryStateDir();
-  const worker = new Worker({ name, bundle, env, limits, stateDir, log: (level, message) => logs.push({ level, message }) }).start();
+  const worker = new Worker({ name, bundle, env, limits, stateDir, compat, log: (level, message) => logs.push({ level, message }) }).start();
   const requests = [];
   const server = createHttpServer({ worker: () => worker, dev, cf, onRequest: (entry) => requests.push(entry) });
   server.listen(0, '127.0.0.1');

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startWorker } from '../helpers/worker.js';
+import { startWorker, NO_NODE_COMPAT } from '../helpers/worker.js';
 
 const PROBES = `
 const makeProbes = (request, env, ctx) => ({
@@ -53,10 +53,11 @@ export default {
     }
     return Response.json(out);
   },
-};`, { env: { vars: { SOME_VAR: 'x' } } });
+};`, { env: { vars: { SOME_VAR: 'x' } }, compat: NO_NODE_COMPAT });
 });
 after(() => worker.dispose());
 
+// (Without Node.js compatibility; with it, see test/node/escape.test.js.)
 test('no Node global is reachable, directly or through constructor chains', async () => {
   const out = await (await worker.fetch('/')).json();
   for (const name of ['process', 'require', 'module', 'Buffer', 'globalProcessViaFunction', 'constructorOfRequest', 'constructorOfHeaders', 'constructorOfCf', 'constructorOfCtx', 'constructorOfWaitUntil', 'constructorOfBody']) {

@@ -5,6 +5,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import vm from 'node:vm';
+import { NO_NODE_COMPAT } from '../helpers/worker.js';
 import { runChecks, value } from './run-checks.js';
 
 // Interface objects: `typeof` is 'function', `name` is the last part of the path and, as WebIDL
@@ -57,7 +58,8 @@ const EXPECTED_MISSING = new Set([
 // Present, but their prototype (or instance) lacks the toStringTag. Same rule: remove when fixed.
 const KNOWN_TAG_GAPS = new Set([]);
 
-// Not globals in a Workers module worker without nodejs_compat: browser-only, Node-only or
+// Not globals in a Workers module worker without nodejs_compat (this suite runs without it; the
+// Node.js globals are tested in test/node/): browser-only, Node-only or
 // CommonJS-only names.
 const ABSENT = [
   'window', 'document', 'location', 'XMLHttpRequest', 'localStorage', 'sessionStorage', 'indexedDB',
@@ -83,7 +85,7 @@ before(async () => {
     // Module scope: CommonJS names are not in scope either.
     await check('module scope', () => [typeof require, typeof module, typeof exports, typeof __dirname, typeof __filename]);
     await check('own names', () => Object.getOwnPropertyNames(globalThis));
-  `));
+  `, { worker: { compat: NO_NODE_COMPAT } }));
 });
 
 test('documented globals have the type Workers gives them', () => {

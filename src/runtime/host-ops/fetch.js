@@ -2,19 +2,21 @@
 // invocation that made it, counted against its limit.
 import { Readable } from 'node:stream';
 import { Source } from './streams.js';
+import * as objectOps from './durable-objects.js';
 import { joinHeaders, splitHeaders } from '../web/internal/protocol.js';
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
-export function fetchStart(host, method, url, headers, redirect, body, sinkId) {
+// `route`: where to send the request instead of the network: ['service', binding] (another
+// worker) or ['object', binding, id, name] (a Durable Object).
+export function fetchStart(host, method, url, headers, redirect, body, sinkId, route) {
   const invocation = host.current;
   invocation.subrequests += 1;
   if (invocation.subrequests > host.limits.subrequests) throw new Error('Too many subrequests.');
   if (!/^https?:$/.test(new URL(url).protocol)) throw new TypeError(`Fetch API cannot load: ${url}`);
+  if (route) return workerFetch(host, route, method, url, headers, body, sinkId);
 
-  const list = splitHeaders(headers);
-  const pairs = [];
-  for (let i = 0; i < list.length; i += 2) pairs.push([list[i], list[i + 1]]);
+  const pairs = pairsOf(splitHeaders(headers));
   const controller = new AbortController();
   let requestBody = body;
   if (sinkId) {
@@ -32,6 +34,49 @@ export function fetchStart(host, method, url, headers, redirect, body, sinkId) {
   return host.addFetch({ response, controller, method });
 }
 
+// A request to a worker or a Durable Object of this process, delivered as the HTTP server
+// delivers one (with no socket); its answer is given the shape of a fetch() response.
+function workerFetch(host, route, method, url, headers, body, sinkId) {
+  const controller = new AbortController();
+  const requestBody = sinkId ? host.sinks.get(sinkId).readable : body === null ? null : Readable.from([typeof body === 'string' ? body : Buffer.from(body)]);
+  const request = { method, url, headers: splitHeaders(headers), cf: {}, body: requestBody };
+  const deliver = () => {
+    if (route[0] === 'service') return host.service(route[1]).fetch(request);
+    const [, binding, id, name] = route;
+    objectOps.ops.doId(host, binding, 'string', id);
+    const { worker, className } = host.objectTarget(binding);
+    return worker.objectFetch(className, id, name, request);
+  };
+  // Delivered after the current turn: the target may be this very isolate, which a delivery must
+  // never enter from inside one of its own turns.
+  const response = Promise.resolve().then(deliver).catch((err) => {
+    throw calleeError(err);
+  }).then((result) => {
+    const resultBody = result.body === null || typeof result.body === 'string' || Buffer.isBuffer(result.body) ? result.body : Readable.toWeb(result.body);
+    const nullBody = NULL_BODY_STATUSES.has(result.status) || method === 'HEAD';
+    return new Response(nullBody ? null : resultBody, { status: result.status, statusText: result.statusText, headers: pairsOf(result.headers) });
+  });
+  response.catch(() => {});
+  return host.addFetch({ response, controller, method });
+}
+
+const ERROR_CLASSES = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
+
+// An exception of the worker or object a request was routed to reaches the caller as the same
+// kind of error (as Workers propagates it); a limit it hit stays a WorkerError's message.
+function calleeError(err) {
+  const match = err?.kind === 'exception' && /^(\w+): ([\s\S]*)$/.exec(err.message);
+  const error = match && ERROR_CLASSES[match[1]] ? new ERROR_CLASSES[match[1]](match[2]) : new Error(err?.message ?? String(err));
+  error.routed = true;
+  return error;
+}
+
+const pairsOf = (list) => {
+  const pairs = [];
+  for (let i = 0; i < list.length; i += 2) pairs.push([list[i], list[i + 1]]);
+  return pairs;
+};
+
 export function fetchResult(host, callId, fetchId) {
   const pending = host.fetches.get(fetchId);
   const invocation = host.current;
@@ -48,7 +93,7 @@ export function fetchResult(host, callId, fetchId) {
       return [res.status, res.statusText, joinHeaders(headers), res.url, res.redirected, sourceId];
     },
     (err) => {
-      if (err?.name === 'AbortError') throw err;
+      if (err?.name === 'AbortError' || err?.routed) throw err;
       throw new TypeError(describeFetchFailure(err));
     },
   ));

@@ -14,6 +14,7 @@ import { LazyJson } from './internal/lazy.js';
 import { Event } from './events.js';
 import { WorkerEntrypoint } from './workers-module.js';
 import { forgetTimer } from './timers.js';
+import { eventEnded } from './node/fs/event-end.js';
 
 let mainExports = null;
 let env = {};
@@ -30,6 +31,15 @@ export function getEnv() {
 
 export function setMainExports(namespace) {
   mainExports = namespace;
+}
+
+// The main module's export `name` (its default export for null).
+export function mainExport(name) {
+  return mainExports?.[name ?? 'default'];
+}
+
+export function getExecutionContext(invocation) {
+  return invocation.context;
 }
 
 // Service-worker syntax: the global addEventListener.
@@ -87,6 +97,7 @@ export class Invocation {
     this.closed = true;
     live.delete(this.id);
     for (const timerId of cancelledTimers ?? []) forgetTimer(timerId);
+    eventEnded(this.id);
   }
   // `beforeClose`: reports the event's outcome once its waitUntil() work is done too (a queue
   // batch's acks may come from that work).
@@ -200,17 +211,27 @@ export function dispatchFetch(id, method, url, headers, cfJson, sourceId) {
   const invocation = new Invocation(id);
   let result;
   try {
-    const request = createIncomingRequest({
-      method,
-      url,
-      headers,
-      cf: new LazyJson(cfJson),
-      body: sourceId ? { source: hostReadable(sourceId), type: null } : null,
-    });
-    result = callFetchHandler(request, invocation);
+    result = callFetchHandler(incomingRequest(method, url, headers, cfJson, sourceId), invocation);
   } catch (err) {
     result = Promise.reject(err);
   }
+  answerFetch(invocation, result);
+}
+
+// An incoming request's Request object (its body read from host source `sourceId`, if any).
+export function incomingRequest(method, url, headers, cfJson, sourceId) {
+  return createIncomingRequest({
+    method,
+    url,
+    headers,
+    cf: new LazyJson(cfJson),
+    body: sourceId ? { source: hostReadable(sourceId), type: null } : null,
+  });
+}
+
+// Sends what a fetch handler returned (a Response, or a promise of one) as the answer to
+// `invocation`, then settles it.
+export function answerFetch(invocation, result) {
   // A Response returned synchronously is answered without a trip through the promise chain.
   if (result instanceof Response && respondWithBytes(invocation, result)) {
     if (!invocation.closed) invocation.settle();
@@ -218,7 +239,7 @@ export function dispatchFetch(id, method, url, headers, cfJson, sourceId) {
   }
   Promise.resolve(result)
     .then((response) => sendResponse(invocation, response))
-    .catch((err) => hostCall('uncaught', id, describeError(err), 'fetch'))
+    .catch((err) => hostCall('uncaught', invocation.id, describeError(err), 'fetch'))
     .then(() => invocation.settle());
 }
 

@@ -8,11 +8,16 @@ import { Response, setFetchedFrom } from './response.js';
 import { headersFromText, headersToText } from './internal/header-list.js';
 
 export async function fetch(input, init = undefined) {
-  const request = new Request(input, init);
+  return sendRequest(new Request(input, init), null);
+}
+
+// Sends `request` to the network (`route` null), to another worker (['service', binding]) or to
+// a Durable Object (['object', binding, id, name]).
+export async function sendRequest(request, route) {
   const signal = request.signal;
   signal.throwIfAborted();
   // A WebSocket handshake: a 101 answer carries the connection (response.webSocket), not a body.
-  if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') return require('./websocket.js').fetchWebSocket(request);
+  if (route === null && request.headers.get('upgrade')?.toLowerCase() === 'websocket') return require('./websocket.js').fetchWebSocket(request);
 
   const headers = headersToText(request.headers);
 
@@ -23,7 +28,7 @@ export async function fetch(input, init = undefined) {
   if (source !== undefined) body = source;
   else if (request.body !== null) sinkId = hostCall('sinkCreate');
 
-  const callId = hostCall('fetchStart', request.method, request.url, headers, request.redirect, body, sinkId);
+  const callId = hostCall('fetchStart', request.method, request.url, headers, request.redirect, body, sinkId, route);
   const onAbort = () => hostCall('fetchAbort', callId, [signal.reason?.name ?? 'AbortError', String(signal.reason?.message ?? 'The operation was aborted.')]);
   signal.addEventListener('abort', onAbort, { once: true });
   if (sinkId) pumpToHost(request.body, sinkId).catch(() => {});

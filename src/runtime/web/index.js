@@ -131,6 +131,8 @@ const BINDINGS = {
   d1: (name) => require('./bindings/d1.js').createD1Database(name),
   r2: (name) => require('./bindings/r2.js').createR2Bucket(name),
   queue: (name) => require('./bindings/queue.js').createQueue(name),
+  service: (name) => require('./bindings/service.js').createService(name),
+  'durable-object': (name) => require('./bindings/durable-object.js').createDurableObjectNamespace(name),
 };
 
 function installLazyGlobals(global) {
@@ -138,18 +140,46 @@ function installLazyGlobals(global) {
   for (const [name, load] of Object.entries(LAZY_MODULES)) defineLazy(global, name, () => load()[name]);
 }
 
-// Built-in modules, reachable only while the worker's own modules load.
-function installBuiltins(global) {
+// Node.js compatibility (nodejs_compat): the globals Workers then has. Each is built on first use.
+function installNodeGlobals(global, compat) {
+  const node = () => require('./node/registry.js');
+  node().configure(compat);
+  define(global, { global });
+  defineLazy(global, 'Buffer', () => node().nodeModule('buffer').Buffer);
+  defineLazy(global, 'process', () => node().nodeModule('process').default);
+  defineLazy(global, 'setImmediate', () => node().nodeModule('timers').setImmediate);
+  defineLazy(global, 'clearImmediate', () => node().nodeModule('timers').clearImmediate);
+}
+
+// Built-in modules, reachable only while the worker's own modules load: cloudflare:workers, the
+// worker's text/data/wasm modules, and (with Node.js compatibility) node:* modules, with
+// "node-exports" telling the loader which names a node:* module exports.
+function installBuiltins(global, compat) {
   const workers = createWorkersModule(getEnv(), waitUntilCurrent);
+  const nodeModule = (name) => (compat.nodejsCompat || (compat.nodejsAls && name === 'async_hooks') ? require('./node/registry.js').nodeModule(name) : null);
   define(global, {
     __outpostBuiltin(specifier, name) {
       if (specifier === 'cloudflare:workers') return workers;
+      if (specifier === 'cloudflare:sockets') return require('./sockets.js');
+      if (specifier === 'cloudflare:node') return require('./cloudflare-node.js');
+      if (specifier === 'node-exports') {
+        const module = nodeModule(name);
+        return module === null ? null : Object.keys(module);
+      }
+      if (specifier.startsWith('node:')) return nodeModule(specifier.slice(5));
       const [type, content] = hostCall('moduleData', name);
       if (type === 'text') return content;
       if (type === 'data') return content.buffer.slice(content.byteOffset, content.byteOffset + content.byteLength);
       return new WebAssembly.Module(content);
     },
   });
+}
+
+// process.env as Workers populates it: the worker's string vars and its secrets.
+function processEnv({ vars, secrets }) {
+  const env = {};
+  for (const [name, value] of Object.entries({ ...vars, ...secrets })) if (typeof value === 'string') env[name] = value;
+  return env;
 }
 
 function enter(time, kind, a, b, c, d, e, f) {
@@ -164,11 +194,12 @@ function enter(time, kind, a, b, c, d, e, f) {
         return fireTimer(a);
       case Entry.ENV: {
         const env = { ...a.vars, ...a.secrets };
+        if (a.compat.nodejsCompat) installNodeGlobals(globalThis, { ...a.compat, env: a.compat.populateProcessEnv ? processEnv(a) : {} });
         for (const [name, type] of Object.entries(a.bindings)) env[name] = BINDINGS[type](name);
         setEnv(env);
         // Service-worker scripts see their bindings as globals.
         if (b === 'service-worker') define(globalThis, env);
-        installBuiltins(globalThis);
+        installBuiltins(globalThis, a.compat);
         return undefined;
       }
       case Entry.FLUSH:
@@ -177,6 +208,16 @@ function enter(time, kind, a, b, c, d, e, f) {
         return require('./scheduled.js').dispatchScheduled(a, b, c);
       case Entry.QUEUE:
         return require('./queue.js').dispatchQueue(a, b, c);
+      case Entry.RPC:
+        return require('./rpc.js').dispatchRpc(a, b, c, d);
+      case Entry.OBJECT_FETCH:
+        return require('./durable-objects.js').dispatchObjectFetch(a, b, c, d, e, f);
+      case Entry.OBJECT_RPC:
+        return require('./durable-objects.js').dispatchObjectRpc(a, b, c, d);
+      case Entry.OBJECT_ALARM:
+        return require('./durable-objects.js').dispatchObjectAlarm(a, b, c);
+      case Entry.OBJECT_EVICT:
+        return require('./durable-objects.js').evictObject(a);
       case Entry.MAIN:
         delete globalThis.__outpostBuiltin;
         return setMainExports(a);

@@ -2,8 +2,7 @@
 // content types. Bodies are encoded here for "json", "text" and "bytes"; a "v8" body (the
 // default) crosses to the host as a structured clone, which the host serializes. A message is
 // stored durably before the promise resolves.
-import { hostCall } from '../internal/bridge.js';
-import { DOMException } from '../dom-exception.js';
+import { hostCall, asDataCloneError } from '../internal/bridge.js';
 
 const kCreate = Symbol('create');
 const CONTENT_TYPES = ['json', 'text', 'bytes', 'v8'];
@@ -53,8 +52,7 @@ function send(binding, messages, method) {
   try {
     hostCall('queueSend', binding, messages, method);
   } catch (err) {
-    if (err instanceof TypeError && / could not be cloned\.$/.test(err.message)) throw new DOMException(err.message, 'DataCloneError');
-    throw err;
+    throw asDataCloneError(err);
   }
 }
 

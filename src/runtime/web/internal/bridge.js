@@ -40,6 +40,13 @@ export function hostCall(op, a, b, c, d, e, f, g, h, i) {
   return result;
 }
 
+// A value the host could not receive because structured clone cannot copy it (a function, ...)
+// fails as Workers reports it: a DataCloneError. Other errors pass through.
+export function asDataCloneError(err) {
+  if (err instanceof TypeError && / could not be cloned\.$/.test(err.message)) return new globalThis.DOMException(err.message, 'DataCloneError');
+  return err;
+}
+
 export function hostAsync(op, ...args) {
   const id = nextCallId++;
   return new Promise((resolve, reject) => {

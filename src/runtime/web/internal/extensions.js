@@ -18,13 +18,19 @@ function requireFromExtension(path) {
 
 // The exports of extension `path` (relative to src/runtime/web, e.g. "./subtle.js").
 export function extension(path) {
-  let exports = loaded.get(path);
-  if (exports === undefined) {
-    const factory = hostCall('extension', path);
-    const module = { exports: {} };
-    factory(module, requireFromExtension);
-    exports = module.exports;
-    loaded.set(path, exports);
-  }
-  return exports;
+  if (loaded.has(path)) return loaded.get(path);
+  const factory = hostCall('extension', path);
+  // Registered as soon as the extension sets its exports, before the rest of it runs, so that
+  // extensions requiring each other in a cycle get each other's (filling) exports, as in Node.
+  const module = {
+    get exports() {
+      return loaded.get(path);
+    },
+    set exports(value) {
+      loaded.set(path, value);
+    },
+  };
+  module.exports = {};
+  factory(module, requireFromExtension);
+  return loaded.get(path);
 }

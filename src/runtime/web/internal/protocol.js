@@ -9,6 +9,12 @@ export const Entry = Object.freeze({
   FLUSH: 5, // nothing: entering runs the microtasks an unhandled rejection cut short
   SCHEDULED: 6, // a cron trigger: (invocationId, cron, scheduledTime)
   QUEUE: 7, // a batch of queue messages: (invocationId, queueName, [[id, timestamp, contentType, body, attempts], ...])
+  RPC: 8, // a method call over a service binding: (invocationId, entrypoint | null, method, args)
+  // Durable Objects, named by a handle "<className>\n<id>\n<name>":
+  OBJECT_FETCH: 9, // (invocationId, handle, method, url, headers, sourceId)
+  OBJECT_RPC: 10, // (invocationId, handle, method, args)
+  OBJECT_ALARM: 11, // (invocationId, handle, retryCount)
+  OBJECT_EVICT: 12, // (handle)
 });
 
 // The key marking a host op's failure in its return value: { [HOST_ERROR]: [name, message] }.

@@ -1,0 +1,92 @@
+// A Durable Object namespace binding (`[[durable_objects.bindings]]`): ids (idFromName,
+// newUniqueId, idFromString) and stubs. A stub's fetch() reaches the object as a request would;
+// any other method name is an RPC call to the object's class (which extends DurableObject).
+// Ids carry a tag of their namespace in their last 8 hex digits, so an id of another class is
+// refused, as Workers refuses it.
+import { hostAsync, hostCall, rebuildError, asDataCloneError } from '../internal/bridge.js';
+import { sendRequest } from '../fetch.js';
+import { Request } from '../request.js';
+import { DurableObjectId } from '../durable-object-id.js';
+
+const kCreate = Symbol('create');
+
+export class DurableObjectNamespace {
+  #binding;
+
+  constructor(token, binding) {
+    if (token !== kCreate) throw new TypeError('Illegal constructor');
+    this.#binding = binding;
+  }
+
+  idFromName(name) {
+    const text = String(name);
+    return new DurableObjectId(hostCall('doId', this.#binding, 'name', text), text);
+  }
+
+  newUniqueId(options = undefined) {
+    return new DurableObjectId(hostCall('doId', this.#binding, 'unique', options?.jurisdiction ?? null));
+  }
+
+  idFromString(hex) {
+    return new DurableObjectId(hostCall('doId', this.#binding, 'string', String(hex)));
+  }
+
+  get(id, options = undefined) {
+    if (!(id instanceof DurableObjectId)) throw new TypeError("Failed to execute 'get' on 'DurableObjectNamespace': parameter 1 is not of type 'DurableObjectId'.");
+    // An id from another namespace is refused here rather than at the first call.
+    hostCall('doId', this.#binding, 'string', id.toString());
+    return createStub(this.#binding, id);
+  }
+
+  getByName(name, options = undefined) {
+    return this.get(this.idFromName(name), options);
+  }
+
+  jurisdiction() {
+    return this;
+  }
+}
+Object.defineProperty(DurableObjectNamespace.prototype, Symbol.toStringTag, { value: 'DurableObjectNamespace', configurable: true });
+
+export class DurableObjectStub {
+  constructor(token) {
+    if (token !== kCreate) throw new TypeError('Illegal constructor');
+  }
+}
+Object.defineProperty(DurableObjectStub.prototype, Symbol.toStringTag, { value: 'DurableObjectStub', configurable: true });
+
+async function call(binding, id, method, args) {
+  let outcome;
+  try {
+    outcome = await hostAsync('doCall', binding, id.toString(), id.name ?? null, method, args);
+  } catch (err) {
+    throw asDataCloneError(err);
+  }
+  const [ok, value, wasUndefined] = outcome;
+  if (!ok) throw rebuildError(value[0] === 'DOMException' ? value : [value[0], value[1]]);
+  return wasUndefined ? undefined : value;
+}
+
+function createStub(binding, id) {
+  const route = ['object', binding, id.toString(), id.name ?? null];
+  const fetch = (input, init = undefined) => sendRequest(new Request(input, init), route);
+  const methods = new Map();
+  return new Proxy(new DurableObjectStub(kCreate), {
+    get(target, property) {
+      if (typeof property === 'symbol' || property in Object.prototype) return Reflect.get(target, property);
+      if (property === 'fetch') return fetch;
+      if (property === 'id') return id;
+      if (property === 'name') return id.name;
+      if (property === 'then' || property === 'constructor') return undefined;
+      if (!methods.has(property)) methods.set(property, (...args) => call(binding, id, property, args));
+      return methods.get(property);
+    },
+    has(target, property) {
+      return ['fetch', 'id', 'name'].includes(property) || Reflect.has(target, property);
+    },
+  });
+}
+
+export function createDurableObjectNamespace(binding) {
+  return new DurableObjectNamespace(kCreate, binding);
+}

@@ -1,0 +1,168 @@
+// The Durable Object instances living in this isolate (the isolate of the worker that exports
+// their class): one per id, made on the first event for it, kept until the host evicts it after
+// a while without events. Events for an object wait while it is inside blockConcurrencyWhile().
+//
+// An object is named by a handle the host gives it: "<className>\n<id hex>\n<name>"; the first
+// two parts are its identity (an id reached without its name is the same object).
+import { hostCall } from './internal/bridge.js';
+import { Invocation, answerFetch, incomingRequest, mainExport, getEnv, describeError } from './dispatch.js';
+import { DurableObject } from './workers-module.js';
+import { callMethod } from './rpc.js';
+import { DurableObjectId } from './durable-object-id.js';
+
+const instances = new Map(); // "<className>\n<id>" -> Entry
+
+const kCreate = Symbol('create');
+
+// ctx of a Durable Object.
+export class DurableObjectState {
+  #entry;
+  #storage = null;
+
+  constructor(token, entry) {
+    if (token !== kCreate) throw new TypeError('Illegal constructor');
+    this.#entry = entry;
+  }
+
+  get id() {
+    return this.#entry.id;
+  }
+
+  get storage() {
+    const entry = this.#entry;
+    this.#storage ??= require('./durable-object-storage.js').createStorage(entry.handle, {
+      // An asynchronous transaction keeps other events out until it ends.
+      blockConcurrencyWhile: (callback) => this.blockConcurrencyWhile(callback),
+      canSetAlarm: () => entry.instance === null || typeof entry.instance.alarm === 'function',
+    });
+    return this.#storage;
+  }
+
+  // Extends the event being handled now.
+  waitUntil(promise) {
+    this.#entry.currentInvocation?.waitUntil(promise);
+  }
+
+  // No other event reaches the object until `callback`'s promise settles; a rejection resets
+  // the object (its next event builds a new instance), as in Workers.
+  blockConcurrencyWhile(callback) {
+    const entry = this.#entry;
+    let result;
+    try {
+      result = Promise.resolve(callback());
+    } catch (err) {
+      result = Promise.reject(err);
+    }
+    const gate = result.then(() => undefined, () => {
+      instances.delete(entry.handle);
+    });
+    entry.gate = Promise.all([entry.gate, gate]).then(() => undefined);
+    return result;
+  }
+
+  abort(reason) {
+    instances.delete(this.#entry.handle);
+    throw reason instanceof Error ? reason : new Error(String(reason ?? 'The Durable Object was aborted.'));
+  }
+
+  acceptWebSocket() {
+    throw new Error('WebSocket hibernation (ctx.acceptWebSocket) is not supported by Outpost yet; accept the WebSocket with ws.accept() instead.');
+  }
+
+  getWebSockets() {
+    return [];
+  }
+}
+Object.defineProperty(DurableObjectState.prototype, Symbol.toStringTag, { value: 'DurableObjectState', configurable: true });
+
+const keyOf = (handle) => handle.split('\n', 2).join('\n');
+
+class Entry {
+  constructor(handle) {
+    const [className, id, name] = handle.split('\n');
+    this.handle = keyOf(handle);
+    this.className = className;
+    this.id = new DurableObjectId(id, name === '' ? undefined : name);
+    this.gate = Promise.resolve();
+    this.instance = null;
+    this.currentInvocation = null;
+  }
+
+  // The instance, built by the first event; a constructor that throws fails that event and the
+  // next one tries again.
+  build() {
+    if (this.instance) return this.instance;
+    const Class = mainExport(this.className);
+    if (typeof Class !== 'function') throw new Error(`The Durable Object class "${this.className}" is not exported by the worker.`);
+    this.instance = new Class(new DurableObjectState(kCreate, this), getEnv());
+    return this.instance;
+  }
+}
+
+function entryOf(handle) {
+  let entry = instances.get(keyOf(handle));
+  if (!entry) {
+    entry = new Entry(handle);
+    instances.set(entry.handle, entry);
+  }
+  return entry;
+}
+
+// Runs `event(instance)` for the object once its gate is open (a constructor may close it again
+// with blockConcurrencyWhile()).
+function whenOpen(entry, invocation, event) {
+  return entry.gate.then(() => {
+    try {
+      entry.build();
+    } catch (err) {
+      instances.delete(entry.handle);
+      throw err;
+    }
+    return entry.gate;
+  }).then(() => {
+    entry.currentInvocation = invocation;
+    return event(entry.instance);
+  });
+}
+
+export function dispatchObjectFetch(id, handle, method, url, headers, sourceId) {
+  const invocation = new Invocation(id);
+  const entry = entryOf(handle);
+  const request = incomingRequest(method, url, headers, '{}', sourceId);
+  answerFetch(invocation, whenOpen(entry, invocation, (instance) => {
+    if (typeof instance.fetch !== 'function') throw new TypeError('Handler does not export a fetch() function.');
+    return instance.fetch(request);
+  }));
+}
+
+export function dispatchObjectRpc(id, handle, method, args) {
+  const invocation = new Invocation(id);
+  const entry = entryOf(handle);
+  callMethod(invocation, () => whenOpen(entry, invocation, (instance) => {
+    if (!(instance instanceof DurableObject)) {
+      throw new TypeError('The receiving Durable Object does not support RPC, because its class was not declared with `extends DurableObject`.');
+    }
+    return instance;
+  }), DurableObject, method, args);
+}
+
+// An alarm: `alarm({ retryCount, isRetry })`; reports [succeeded].
+export function dispatchObjectAlarm(id, handle, retryCount) {
+  const invocation = new Invocation(id);
+  const entry = entryOf(handle);
+  let ok = true;
+  whenOpen(entry, invocation, (instance) => {
+    if (typeof instance.alarm !== 'function') throw new TypeError('The Durable Object has an alarm set but no alarm() handler.');
+    return instance.alarm({ retryCount, isRetry: retryCount > 0 });
+  })
+    .catch((err) => {
+      ok = false;
+      hostCall('uncaught', id, describeError(err), 'alarm');
+    })
+    .then(() => invocation.settle(() => hostCall('eventOutcome', id, [ok])));
+}
+
+// The host evicts an idle object: its next event builds a new instance from storage.
+export function evictObject(handle) {
+  instances.delete(keyOf(handle));
+}

@@ -1,0 +1,246 @@
+// Service bindings between real workers: fetch() without a socket, RPC to WorkerEntrypoint
+// classes with structured-cloned arguments and results, errors with their class, and several
+// workers in one `outpost dev` (the guide's sign-up and email workers over RPC).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from '../../src/runtime/worker.js';
+import { startWorker } from '../helpers/worker.js';
+import { startDev } from '../helpers/dev-process.js';
+
+const moduleBundle = (source) => ({ format: 'modules', mainModule: 'index.js', modules: [{ name: 'index.js', type: 'esm', content: source }], sourceMaps: {} });
+
+const BACKEND = `import { WorkerEntrypoint } from 'cloudflare:workers';
+export default class Backend extends WorkerEntrypoint {
+  async fetch(request) {
+    const body = await request.text();
+    return new Response('backend saw ' + request.method + ' ' + new URL(request.url).pathname + ' ' + body + ' ' + request.headers.get('x-a'), { status: 201, headers: { 'x-b': 'yes' } });
+  }
+  add(a, b) { return a + b; }
+  async describe(value) { return { type: Object.prototype.toString.call(value), env: this.env.GREETING, ctx: typeof this.ctx.waitUntil, echo: value }; }
+  boom() { throw new RangeError('out of range'); }
+  nothing() {}
+  giveFunction() { return () => 1; }
+  get notAMethod() { return 1; }
+}
+export class Admin extends WorkerEntrypoint {
+  whoami() { return 'admin entrypoint'; }
+}
+export const plain = { hello() { return 'plain'; } };`;
+
+async function pair(bindings, callerSource = null) {
+  const logs = [];
+  const backend = new Worker({ name: 'backend', bundle: moduleBundle(BACKEND), env: { vars: { GREETING: 'hello' } }, log: (level, message) => logs.push(message) }).start();
+  const caller = await startWorker(callerSource ?? `export default { async fetch(request, env) { return run(env); } };`, { env: { bindings } });
+  caller.worker.services = (name) => (name === 'backend' ? backend : null);
+  return { backend, caller, logs, async dispose() { await caller.dispose(); backend.dispose(); } };
+}
+
+const CHECKS = `
+async function run(env) {
+  const out = {};
+  const attempt = async (name, fn) => { try { out[name] = await fn(); } catch (e) { out[name] = { error: [e.constructor.name, e.name, e.message] }; } };
+  await attempt('fetch', async () => { const r = await env.B.fetch('https://backend/path?q=1', { method: 'POST', body: 'payload', headers: { 'x-a': 'a' } }); return [r.status, r.headers.get('x-b'), await r.text()]; });
+  await attempt('fetchRequest', async () => (await env.B.fetch(new Request('https://backend/r'))).text());
+  await attempt('add', () => env.B.add(2, 40));
+  await attempt('clone', async () => { const d = await env.B.describe({ when: new Date(7), map: new Map([['k', 1]]), bytes: new Uint8Array([1, 2]) }); return [d.type, d.env, d.ctx, d.echo.when instanceof Date, d.echo.when.getTime(), d.echo.map.get('k'), [...d.echo.bytes]]; });
+  await attempt('boom', () => env.B.boom());
+  await attempt('missing', () => env.B.noSuchMethod());
+  await attempt('getter', () => env.B.notAMethod());
+  await attempt('nothing', async () => [await env.B.nothing()].length + ':' + typeof (await env.B.nothing()));
+  await attempt('functionArg', () => env.B.describe(() => 1));
+  await attempt('functionResult', () => env.B.giveFunction());
+  await attempt('tag', () => [String(env.B), 'fetch' in env.B, typeof env.B.then]);
+  return Response.json(out);
+}`;
+
+test('fetch() over a service binding reaches the other worker without a socket; RPC clones values and errors', async () => {
+  const { caller, dispose } = await pair({ B: { type: 'service', service: 'backend', entrypoint: null } }, `${CHECKS}\nexport default { fetch(request, env) { return run(env); } };`);
+  try {
+    const out = await (await caller.fetch('/')).json();
+    assert.deepEqual(out.fetch, [201, 'yes', 'backend saw POST /path payload a']);
+    assert.equal(out.fetchRequest, 'backend saw GET /r  null');
+    assert.equal(out.add, 42);
+    assert.deepEqual(out.clone, ['[object Object]', 'hello', 'function', true, 7, 1, [1, 2]]);
+    assert.deepEqual(out.boom, { error: ['RangeError', 'RangeError', 'out of range'] });
+    assert.deepEqual(out.missing, { error: ['TypeError', 'TypeError', 'The RPC receiver does not implement the method "noSuchMethod".'] });
+    assert.deepEqual(out.getter, { error: ['TypeError', 'TypeError', 'The RPC receiver does not implement the method "notAMethod".'] });
+    assert.equal(out.nothing, '1:undefined');
+    assert.deepEqual(out.functionArg.error.slice(0, 2), ['DOMException', 'DataCloneError']);
+    assert.deepEqual(out.functionResult.error.slice(0, 2), ['DOMException', 'DataCloneError']);
+    assert.deepEqual(out.tag, ['[object Fetcher]', true, 'undefined']);
+  } finally {
+    await dispose();
+  }
+});
+
+test('an entrypoint names a WorkerEntrypoint export; RPC needs a WorkerEntrypoint class', async () => {
+  const bindings = {
+    ADMIN: { type: 'service', service: 'backend', entrypoint: 'Admin' },
+    PLAIN: { type: 'service', service: 'backend', entrypoint: 'plain' },
+    NONE: { type: 'service', service: 'backend', entrypoint: 'Nope' },
+    GONE: { type: 'service', service: 'not-running', entrypoint: null },
+  };
+  const { caller, dispose } = await pair(bindings, `export default { async fetch(request, env) {
+    const out = {};
+    for (const [name, call] of Object.entries({ admin: () => env.ADMIN.whoami(), plain: () => env.PLAIN.hello(), none: () => env.NONE.x(), gone: () => env.GONE.x(), goneFetch: () => env.GONE.fetch('https://x/') })) {
+      try { out[name] = await call(); } catch (e) { out[name] = e.message; }
+    }
+    return Response.json(out);
+  } };`);
+  try {
+    const out = await (await caller.fetch('/')).json();
+    assert.equal(out.admin, 'admin entrypoint');
+    assert.match(out.plain, /entrypoint "plain" does not support RPC: it must be a class that extends WorkerEntrypoint/);
+    assert.match(out.none, /no entrypoint named "Nope"/);
+    assert.match(out.gone, /points at the worker "not-running", which is not running here/);
+    assert.match(out.goneFetch, /not running here/);
+  } finally {
+    await dispose();
+  }
+});
+
+test('an RPC call that hits the callee\'s CPU limit fails the call; both workers keep serving', async () => {
+  const spinner = new Worker({ name: 'spinner', limits: { cpuMs: 50 }, log: () => {}, bundle: moduleBundle(`import { WorkerEntrypoint } from 'cloudflare:workers';
+    export default class extends WorkerEntrypoint { spin() { for (;;); } ok() { return 'ok'; } }`) }).start();
+  const caller = await startWorker(`export default { async fetch(request, env) {
+    try { await env.S.spin(); return new Response('returned'); } catch (e) { return new Response(e.message + ' | ' + await env.S.ok()); }
+  } };`, { env: { bindings: { S: { type: 'service', service: 'spinner', entrypoint: null } } } });
+  caller.worker.services = () => spinner;
+  try {
+    assert.equal(await (await caller.fetch('/')).text(), 'Worker exceeded CPU time limit. | ok');
+  } finally {
+    await caller.dispose();
+    spinner.dispose();
+  }
+});
+
+// The guide's sign-up worker calling the email worker over RPC (and over fetch), two workers of
+// one `outpost dev`.
+const SIGN_UP = `import { Hono } from 'hono';
+import type { WorkerEmail } from './worker-email-types';
+
+type Bindings = { WORKER_EMAIL: WorkerEmail; DATABASE_URL: string };
+const app = new Hono<{ Bindings: Bindings }>();
+
+async function insertData(firstName: string, lastName: string, email: string, address: string, distance: string, url: string) {
+  console.log(\`stored \${email}\`);
+}
+
+app.post("/api/marathon-sequential", async (c) => {
+const { firstName, lastName, email, address, distance } = await c.req.json();
+await insertData(
+firstName,
+lastName,
+email,
+address,
+distance,
+c.env.DATABASE_URL
+);
+// using rpc
+await c.env.WORKER_EMAIL.send(email, firstName);
+return c.text("Thanks for registering for our Marathon", 200);
+});
+
+app.post("/api/marathon-wait-until", async (c) => {
+const { firstName, lastName, email, address, distance } = await c.req.json();
+//using rpc
+c.executionCtx.waitUntil(c.env.WORKER_EMAIL.send(email, firstName));
+await insertData(
+firstName,
+lastName,
+email,
+address,
+distance,
+c.env.DATABASE_URL
+);
+return c.text("Thanks for registering for our Marathon", 200);
+});
+
+app.post("/api/marathon-fetch", async (c) => {
+const { email, firstName } = await c.req.json();
+// using fetch
+const res = await c.env.WORKER_EMAIL.fetch(
+new Request("https://worker-email/send", {
+method: "POST",
+headers: { "Content-Type": "application/json" },
+body: JSON.stringify({ email, firstName })
+})
+);
+return c.text(await res.text(), 200);
+});
+
+export default app;
+`;
+
+const TYPES = `export interface WorkerEmail {
+  fetch(request: Request): Promise<Response>;
+  send(email: string, firstName: string): Promise<Response>;
+}
+`;
+
+const EMAIL = `import { WorkerEntrypoint } from 'cloudflare:workers';
+
+export class WorkerEmail extends WorkerEntrypoint {
+  async send(email: string, firstName: string) {
+    console.log(\`email to \${firstName} <\${email}>\`);
+    return new Response('sent');
+  }
+  async fetch(request: Request) {
+    const { email, firstName } = await request.json();
+    await this.send(email, firstName);
+    return new Response(\`fetched mail for \${firstName}\`);
+  }
+}
+export default WorkerEmail;
+`;
+
+function project(files) {
+  const root = path.join(process.cwd(), 'test', '.tmp');
+  mkdirSync(root, { recursive: true });
+  const dir = mkdtempSync(path.join(root, 'services-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+test('outpost dev with two configs: the sign-up worker calls the email worker by name, over RPC and fetch', async () => {
+  const signUp = project({
+    'src/index.ts': SIGN_UP,
+    'src/worker-email-types.ts': TYPES,
+    'wrangler.toml': 'name = "sign-up"\nmain = "src/index.ts"\nservices = [\n{ binding = "WORKER_EMAIL", service = "worker-email" }\n]\n',
+  });
+  const email = project({ 'src/index.ts': EMAIL, 'wrangler.toml': 'name = "worker-email"\nmain = "src/index.ts"\n' });
+  const dev = startDev(['-c', path.join(signUp, 'wrangler.toml'), '-c', path.join(email, 'wrangler.toml')], signUp);
+  try {
+    const [, url] = await dev.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+)/);
+    assert.match(dev.output, /Workers: sign-up, worker-email \(HTTP goes to sign-up\)/);
+    const post = (route, body) => fetch(`${url}${route}`, { method: 'POST', body: JSON.stringify(body) }).then((res) => res.text());
+    assert.equal(await post('/api/marathon-sequential', { firstName: 'Ada', email: 'ada@example.com' }), 'Thanks for registering for our Marathon');
+    await dev.waitFor(/email to Ada <ada@example\.com>/);
+    assert.equal(await post('/api/marathon-wait-until', { firstName: 'Bo', email: 'bo@example.com' }), 'Thanks for registering for our Marathon');
+    await dev.waitFor(/email to Bo <bo@example\.com>/);
+    assert.equal(await post('/api/marathon-fetch', { firstName: 'Cy', email: 'cy@example.com' }), 'fetched mail for Cy');
+
+    // Editing the email worker reloads it alone; the binding reaches the new version.
+    writeFileSync(path.join(email, 'src/index.ts'), EMAIL.replace('email to', 'v2 email to'));
+    await dev.waitFor(/Reloaded in \d+ ms \(worker-email\)/);
+    await post('/api/marathon-sequential', { firstName: 'Di', email: 'di@example.com' });
+    await dev.waitFor(/v2 email to Di/);
+    assert.doesNotMatch(dev.output, /Reloaded in \d+ ms \(sign-up\)/);
+  } finally {
+    dev.child.kill('SIGKILL');
+  }
+});
+
+test('two configs with the same worker name are refused', async () => {
+  const a = project({ 'index.js': 'export default {}', 'wrangler.toml': 'name = "same"\nmain = "index.js"\n' });
+  const b = project({ 'index.js': 'export default {}', 'wrangler.toml': 'name = "same"\nmain = "index.js"\n' });
+  const dev = startDev(['-c', path.join(a, 'wrangler.toml'), '-c', path.join(b, 'wrangler.toml')], a);
+  const [code] = await new Promise((resolve) => dev.child.on('exit', (...args) => resolve(args)));
+  assert.equal(code, 1);
+  assert.match(dev.output, /define a worker named "same"; names must be unique/);
+});
