@@ -15,19 +15,19 @@ const VALUES = `
   const err = new TypeError('bad thing'); err.code = 'E_BAD';
   return [
     1, -0, 1n, 'str', "it's", 'multi\\nline', Symbol('s'), undefined, null, true, NaN, -Infinity,
-    [1, 2, 3], [], {}, { a: 1, 'b-c': 2, [Symbol('k')]: 3 }, new Foo(), new Bar(), Object.create(null),
+    [1, 2, 3], [], {}, { a: 1, 'b-c': 2 }, new Foo(), new Bar(), Object.create(null),
     Object.assign(Object.create(null), { x: 1 }), circular, sparse, extra,
     new Map([['a', 1], [{ k: 1 }, [1, 2]]]), new Set([1, 'two']), new Map(), new Set(),
-    new Uint8Array([1, 2, 3]), new Float64Array(2), new ArrayBuffer(4), new DataView(new ArrayBuffer(2)),
+    new Uint8Array([1, 2, 3]), new Float64Array(2),
     { a: { b: { c: { d: { e: 1 } } } } }, function named() {}, () => {}, async function af() {}, function* gen() {},
     class K {}, class L extends Foo {}, new Date(0), new Date(NaN), /re/gi, new Number(3), new String('ab'), new Boolean(false),
     Object(1n), new WeakMap(), new WeakSet(), { get g() { return 1; }, set s(v) {}, get gs() { return 1; }, set gs(v) {} },
     Array.from({ length: 30 }, (_, i) => i * 100), Array.from({ length: 120 }, (_, i) => i),
     Array.from({ length: 10 }, (_, i) => 'item' + i), { long: 'x'.repeat(120) }, [[1, [2, [3, [4, [5]]]]]],
-    { [Symbol.toStringTag]: 'Tagged', v: 1 }, Object.assign(() => {}, { prop: 1 }), Array(5),
+    Object.assign(() => {}, { prop: 1 }), Array(5),
     { a: 'a'.repeat(30), b: 'b'.repeat(30), c: 'c'.repeat(30) }, { fn() {}, arrow: () => 1 },
     new (class Special extends Map {})([[1, 2]]), [undefined, null], { 'key with space': 1, 123: 2, $d: 3 },
-    { err }, err.code, [new Error('in array').message], { nested: { map: new Map([[1, { deep: [1, { x: 1 }] }]]) } },
+    err.code, [new Error('in array').message], { nested: { map: new Map([[1, { deep: [1, { x: 1 }] }]]) } },
   ];
 `;
 
@@ -49,6 +49,9 @@ test('util.inspect renders values as Node does', async () => {
       await check('module', () => [sys === util, util.inspect === inspect, inspect.custom === Symbol.for('nodejs.util.inspect.custom'), typeof inspect.defaultOptions, inspect.colors.red, inspect.styles.string]);
       await check('custom', () => [inspect({ [inspect.custom]: () => 'CUSTOM' }), inspect({ inner: { [inspect.custom]: (depth, opts, insp) => ['depth', depth, typeof opts.stylize, insp === inspect] } })]);
       await check('legacyArgs', () => inspect({ a: { b: { c: {} } } }, false, 0));
+      // Where Node 24 (this test's host) renders differently from Node 22 (whose output Workers has).
+      await check('node22', () => [inspect({ a: 1, [Symbol('k')]: 3 }), inspect({ [Symbol.toStringTag]: 'Tagged', v: 1 }), inspect(new ArrayBuffer(4)), inspect(new DataView(new ArrayBuffer(2)))]);
+      await check('errors', () => { const err = new TypeError('bad thing'); err.code = 'E_BAD'; const withCause = new Error('outer', { cause: new Error('inner') }); return [inspect(err), inspect({ err }), inspect(withCause), inspect(new AggregateError([new Error('a')], 'agg'))]; });
     `,
   });
   const hostValues = new Function(VALUES)();
@@ -57,6 +60,18 @@ test('util.inspect renders values as Node does', async () => {
   assert.deepEqual(value(results, 'module'), [true, true, true, 'object', [31, 39], 'green']);
   assert.deepEqual(value(results, 'custom'), ['CUSTOM', "{ inner: [ 'depth', 1, 'function', true ] }"]);
   assert.equal(value(results, 'legacyArgs'), '{ a: [Object] }');
+  assert.deepEqual(value(results, 'node22'), [
+    '{ a: 1, [Symbol(k)]: 3 }',
+    "{ v: 1, [Symbol(Symbol.toStringTag)]: 'Tagged' }",
+    'ArrayBuffer { [Uint8Contents]: <00 00 00 00>, byteLength: 4 }',
+    'DataView {\n  byteLength: 2,\n  byteOffset: 0,\n  buffer: ArrayBuffer { [Uint8Contents]: <00 00>, byteLength: 2 }\n}',
+  ]);
+  const [err, wrapped, withCause, aggregate] = value(results, 'errors');
+  assert.match(err, /^TypeError: bad thing\n    at .*index\.js:\d+:\d+\)?\n[\s\S]* \{\n  code: 'E_BAD'\n\}$/);
+  assert.match(wrapped, /^\{\n  err: TypeError: bad thing\n      at [\s\S]*\{\n    code: 'E_BAD'\n  \}\n\}$/);
+  assert.match(withCause, /^Error: outer\n[\s\S]* \{\n  \[cause\]: Error: inner\n[\s\S]*\n\}$/);
+  assert.match(aggregate, /^AggregateError: agg\n[\s\S]* \{\n  \[errors\]: \[\n    Error: a\n[\s\S]*\n  \]\n\}$/);
+  assert.doesNotMatch(err, /node:internal|\/src\/runtime\//);
 });
 
 test('util.format and formatWithOptions substitute as Node does', async () => {
