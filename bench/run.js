@@ -1,5 +1,5 @@
 // Runs the benchmarks (all, or those named on the command line) and prints a summary.
-//   node --no-node-snapshot bench/run.js [http-hello] [cold-start] [idle-memory] [streaming] [kv] [r2] [d1] [queues]
+//   node --no-node-snapshot bench/run.js [http-hello] [cold-start] [idle-memory] [streaming] [kv] [r2] [d1] [queues] [rpc]
 import { fmt, printTable } from './lib/common.js';
 
 const BENCHMARKS = {
@@ -11,6 +11,7 @@ const BENCHMARKS = {
   r2: () => import('./r2.js'),
   d1: () => import('./d1.js'),
   queues: () => import('./queues.js'),
+  rpc: () => import('./rpc.js'),
 };
 
 const names = process.argv.slice(2);
