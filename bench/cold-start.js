@@ -3,7 +3,7 @@
 // response of `worker.fetch()` with its body read. A first worker, which also pays for building
 // the platform prelude once per process, is timed separately and left out of the percentiles.
 import { Worker } from '../src/runtime/worker.js';
-import { GET_REQUEST, envNumber, fmt, isMain, moduleBundle, percentile, printTable, readBody } from './lib/common.js';
+import { GET_REQUEST, envNumber, fmt, isMain, latencyStats, moduleBundle, printTable, readBody } from './lib/common.js';
 
 const TARGET_P50_MS = 5;
 
@@ -32,10 +32,7 @@ export async function run() {
   for (let i = 0; i < n; i++) samples.push(await coldStart(i));
   const wallS = (performance.now() - began) / 1000;
 
-  const stats = (key) => {
-    const sorted = samples.map((s) => s[key]).sort((a, b) => a - b);
-    return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length };
-  };
+  const stats = (key) => latencyStats(samples.map((s) => s[key]));
   const total = stats('totalMs');
   const start = stats('startMs');
   const fetch = stats('fetchMs');

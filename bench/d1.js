@@ -10,9 +10,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { Worker } from '../src/runtime/worker.js';
-import { GET_REQUEST, envNumber, fmt, isMain, moduleBundle, percentile, printTable, readBody } from './lib/common.js';
+import { envNumber, fetchText, fmt, isMain, latencyStats, moduleBundle, peerDatabase, printTable, workerRequest } from './lib/common.js';
 
 const ROWS = 100_000;
 const WARMUP = 2000;
@@ -55,15 +54,6 @@ export default {
   },
 };`;
 
-const request = (pathAndQuery) => ({ ...GET_REQUEST, url: `http://localhost${pathAndQuery}` });
-
-async function fetchText(worker, req) {
-  const res = await worker.fetch(req);
-  const text = (await readBody(res.body)).toString();
-  if (res.status !== 200) throw new Error(`worker failed: ${res.status} ${text.slice(0, 500)}`);
-  return text;
-}
-
 // Per-call latencies (ms) of `n` worker.fetch calls built by `requestFor(i)`, each checked.
 async function timeCalls(worker, n, requestFor, check) {
   const latencies = new Float64Array(n);
@@ -75,12 +65,6 @@ async function timeCalls(worker, n, requestFor, check) {
     check(text, i);
   }
   return latencies;
-}
-
-function stats(latencies) {
-  const sorted = Float64Array.from(latencies).sort();
-  const total = latencies.reduce((a, b) => a + b, 0);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), qps: latencies.length / (total / 1000) };
 }
 
 const emailOf = (id) => `user${id}@example.com`;
@@ -102,21 +86,21 @@ async function timeWorker(dir, n) {
   }).start();
   try {
     let started = performance.now();
-    const inserted = Number(await fetchText(worker, request('/setup')));
+    const inserted = Number(await fetchText(worker, '/setup'));
     const setupMs = performance.now() - started;
     if (inserted !== ROWS) throw new Error(`setup inserted ${inserted} rows, expected ${ROWS}`);
 
-    const userRequest = (i) => request(`/user?id=${idOf(i)}`);
+    const userRequest = (i) => workerRequest(`/user?id=${idOf(i)}`);
     await timeCalls(worker, WARMUP, userRequest, checkUser);
-    const point = stats(await timeCalls(worker, n, userRequest, checkUser));
+    const point = latencyStats(await timeCalls(worker, n, userRequest, checkUser));
 
-    const plain = request('/');
+    const plain = workerRequest('/');
     await timeCalls(worker, WARMUP, () => plain, () => {});
-    const bare = stats(await timeCalls(worker, n, () => plain, () => {}));
+    const bare = latencyStats(await timeCalls(worker, n, () => plain, () => {}));
 
-    await fetchText(worker, request(`/loop?n=${WARMUP}`));
+    await fetchText(worker, `/loop?n=${WARMUP}`);
     started = performance.now();
-    const found = Number(await fetchText(worker, request(`/loop?n=${n}`)));
+    const found = Number(await fetchText(worker, `/loop?n=${n}`));
     const loopMs = performance.now() - started;
     if (found !== n) throw new Error(`the loop found ${found} rows, expected ${n}`);
     return { setupMs, point, bare, loopQps: n / (loopMs / 1000) };
@@ -126,9 +110,8 @@ async function timeWorker(dir, n) {
 }
 
 function timeNode(dir, n) {
-  const db = new DatabaseSync(path.join(dir, 'peer.sqlite'));
+  const db = peerDatabase(dir);
   try {
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
     db.exec(CREATE);
     let started = performance.now();
     const { changes } = db.prepare(INSERT).run(ROWS);
@@ -148,7 +131,7 @@ function timeNode(dir, n) {
       latencies[i] = performance.now() - started;
       if (user?.email !== emailOf(idOf(i))) throw new Error(`peer row ${idOf(i)}: ${JSON.stringify(user)}`);
     }
-    const point = stats(latencies);
+    const point = latencyStats(latencies);
 
     started = performance.now();
     let found = 0;
@@ -175,10 +158,10 @@ export async function run() {
     console.log(`d1: ${fmt(ROWS, 0)} rows (inserted in one statement: worker ${fmt(worker.setupMs, 0)} ms, node:sqlite ${fmt(node.setupMs, 0)} ms); ${n} queries after ${WARMUP} warm-up; ${SELECT}`);
     printTable('d1: point select, one worker.fetch per query, timed per call from the host (µs)',
       ['', 'p50 µs', 'p99 µs', 'queries/s'], [
-        ['worker (Outpost D1)', us(worker.point.p50), us(worker.point.p99), fmt(worker.point.qps, 0)],
-        ['node:sqlite', us(node.point.p50), us(node.point.p99), fmt(node.point.qps, 0)],
-        ['worker / node:sqlite', ratio(worker.point.p50, node.point.p50), ratio(worker.point.p99, node.point.p99), ratio(worker.point.qps, node.point.qps)],
-        ['(worker fetch, no query)', us(worker.bare.p50), us(worker.bare.p99), fmt(worker.bare.qps, 0)],
+        ['worker (Outpost D1)', us(worker.point.p50), us(worker.point.p99), fmt(worker.point.perSecond, 0)],
+        ['node:sqlite', us(node.point.p50), us(node.point.p99), fmt(node.point.perSecond, 0)],
+        ['worker / node:sqlite', ratio(worker.point.p50, node.point.p50), ratio(worker.point.p99, node.point.p99), ratio(worker.point.perSecond, node.point.perSecond)],
+        ['(worker fetch, no query)', us(worker.bare.p50), us(worker.bare.p99), fmt(worker.bare.perSecond, 0)],
       ]);
     printTable(`d1: point select in a loop of ${n} (one worker request; node:sqlite loop)`,
       ['', 'queries/s', 'worker / node:sqlite'], [

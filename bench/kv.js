@@ -4,10 +4,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { Worker } from '../src/runtime/worker.js';
 import { openKvStore } from '../src/storage/kv-store.js';
-import { GET_REQUEST, envNumber, fmt, isMain, moduleBundle, printTable, readBody } from './lib/common.js';
+import { envNumber, fetchText, fmt, isMain, moduleBundle, peerDatabase, printTable } from './lib/common.js';
 
 const KEYS = 10_000;
 const VALUE = 'v'.repeat(100);
@@ -27,19 +26,15 @@ const WORKER = `export default {
 };`;
 
 async function timeWorker(worker, op, n) {
-  const request = { ...GET_REQUEST, url: `http://localhost/?op=${op}&n=${n}` };
-  await readBody((await worker.fetch({ ...request, url: `http://localhost/?op=${op}&n=100` })).body); // warm-up
+  await fetchText(worker, `/?op=${op}&n=100`); // warm-up
   const started = performance.now();
-  const res = await worker.fetch(request);
-  const body = (await readBody(res.body)).toString();
-  if (res.status !== 200) throw new Error(`worker failed: ${res.status} ${body}`);
+  const body = await fetchText(worker, `/?op=${op}&n=${n}`);
   if (op === 'get' && Number(body) !== n * VALUE.length) throw new Error(`worker read ${body} bytes, expected ${n * VALUE.length}`);
   return performance.now() - started;
 }
 
 function timeNode(dir, n) {
-  const db = new DatabaseSync(path.join(dir, 'peer.sqlite'));
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+  const db = peerDatabase(dir);
   db.exec('CREATE TABLE kv (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID');
   const put = db.prepare('INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)');
   const get = db.prepare('SELECT value FROM kv WHERE key = ?');

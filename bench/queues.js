@@ -24,11 +24,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from '../src/runtime/worker.js';
 import { QueueBroker, consumerSettings, CONSUMER_DEFAULTS } from '../src/queues/broker.js';
-import { GET_REQUEST, envNumber, fmt, isMain, moduleBundle, percentile, printTable, readBody } from './lib/common.js';
+import { envNumber, fetchText, fmt, isMain, latencyStats, moduleBundle, peerDatabase, printTable } from './lib/common.js';
 
 const BATCH = 100; // messages per sendBatch (Queues' limit)
 const PAD = 'x'.repeat(64); // each body is {"i":…,"pad":"xxx…"}, about 80 bytes of JSON
@@ -72,20 +71,13 @@ const CONSUMER = `export default {
 const QUEUES = ['warmup', 'backlog', 'e2e', 'latency'];
 const bindingName = (queue) => queue.toUpperCase();
 
-async function fetchText(worker, pathAndQuery) {
-  const res = await worker.fetch({ ...GET_REQUEST, url: `http://localhost${pathAndQuery}` });
-  const text = (await readBody(res.body)).toString();
-  if (res.status !== 200) throw new Error(`producer failed: ${res.status} ${text.slice(0, 500)}`);
-  return text;
-}
-
 // Sends n messages to `queue` in requests of `calls` sendBatch calls; resolves with the time of
 // the first send and the producer's total time (ms, performance.now()).
 async function produce(producer, queue, n, calls) {
   const started = performance.now();
   for (let from = 0; from < n; from += calls * BATCH) {
     const thisCalls = Math.min(calls, Math.ceil((n - from) / BATCH));
-    const sent = Number(await fetchText(producer, `/batch?queue=${bindingName(queue)}&from=${from}&calls=${thisCalls}`));
+    const sent = Number(await fetchText(producer, `/batch?queue=${bindingName(queue)}&from=${from}&calls=${thisCalls}`, 'producer'));
     if (sent !== thisCalls * BATCH) throw new Error(`producer sent ${sent}`);
     // An HTTP server would give the event loop a turn between two requests: so does this.
     await new Promise(setImmediate);
@@ -181,7 +173,7 @@ async function runOutpost(dir, n, calls, latencyN) {
     const began = performance.now();
     for (let i = 0; i < warmLatency + latencyN; i++) {
       const t0 = performance.now();
-      await fetchText(producer, `/one?queue=LATENCY&i=${i}`);
+      await fetchText(producer, `/one?queue=LATENCY&i=${i}`, 'producer');
       sendMs.push(performance.now() - t0);
       sentAt.push(t0);
       const next = began + (i + 1) * LATENCY_INTERVAL_MS;
@@ -222,9 +214,8 @@ async function runOutpost(dir, n, calls, latencyN) {
 // node:sqlite alone: n messages inserted in transactions of 100, then read back and deleted 100
 // per transaction.
 function runNode(dir, n) {
-  const db = new DatabaseSync(path.join(dir, 'peer.sqlite'));
+  const db = peerDatabase(dir);
   try {
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
     db.exec('CREATE TABLE messages (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
     const insert = db.prepare('INSERT INTO messages (body) VALUES (?)');
     const oldest = db.prepare(`SELECT id, body FROM messages ORDER BY id LIMIT ${BATCH}`);
@@ -254,11 +245,6 @@ function runNode(dir, n) {
   } finally {
     db.close();
   }
-}
-
-function latencyStats(values) {
-  const sorted = Float64Array.from(values).sort();
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] };
 }
 
 export async function run() {

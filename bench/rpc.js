@@ -21,10 +21,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import v8 from 'node:v8';
 import { Worker } from '../src/runtime/worker.js';
-import { GET_REQUEST, envNumber, fmt, isMain, moduleBundle, percentile, printTable, readBody } from './lib/common.js';
+import { envNumber, fetchText, fmt, isMain, latencyStats, median, moduleBundle, peerDatabase, printTable, workerRequest } from './lib/common.js';
 
 const WARMUP = 500;
 const STORAGE_REPEATS = 5;
@@ -87,28 +86,11 @@ export default {
   },
 };`;
 
-const request = (pathAndQuery) => ({ ...GET_REQUEST, url: `http://localhost${pathAndQuery}` });
-
-async function fetchText(worker, req) {
-  const res = await worker.fetch(req);
-  const text = (await readBody(res.body)).toString();
-  if (res.status !== 200) throw new Error(`worker failed: ${res.status} ${text.slice(0, 500)}`);
-  return text;
-}
-
-function stats(latencies) {
-  const sorted = Float64Array.from(latencies).sort();
-  const total = latencies.reduce((a, b) => a + b, 0);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), cps: latencies.length / (total / 1000) };
-}
-
 async function timeOne(worker, req) {
   const started = performance.now();
   const text = await fetchText(worker, req);
   return { ms: performance.now() - started, text };
 }
-
-const median = (values) => Float64Array.from(values).sort()[Math.floor(values.length / 2)];
 
 async function timeWorkers(dir, n, storageOps) {
   const limits = { subrequests: Math.max(n, storageOps * 2, WARMUP) + 1000 };
@@ -139,7 +121,7 @@ async function timeWorkers(dir, n, storageOps) {
       ['rpc', '/rpc?n=41', expectNumber(42)],
       ['doRpc', '/do-rpc', () => {}],
       ['doFetch', '/do-fetch', () => {}],
-    ].map(([key, pathname, check]) => ({ key, req: request(pathname), check, latencies: new Float64Array(n) }));
+    ].map(([key, pathname, check]) => ({ key, req: workerRequest(pathname), check, latencies: new Float64Array(n) }));
     for (let i = 0; i < WARMUP; i++) {
       for (const v of variants) v.check(await fetchText(caller, v.req));
     }
@@ -151,16 +133,16 @@ async function timeWorkers(dir, n, storageOps) {
         v.check(text);
       }
     }
-    const single = Object.fromEntries(variants.map((v) => [v.key, stats(v.latencies)]));
+    const single = Object.fromEntries(variants.map((v) => [v.key, latencyStats(v.latencies)]));
 
     // Loops: the median of LOOP_REPEATS requests.
     const loops = {};
     const loopSum = (n * (n + 1)) / 2;
     for (const [key, pathname] of [['rpc', '/rpc-loop'], ['doRpc', '/do-rpc-loop'], ['doFetch', '/do-fetch-loop']]) {
-      await fetchText(caller, request(`${pathname}?n=${WARMUP}`));
+      await fetchText(caller, workerRequest(`${pathname}?n=${WARMUP}`));
       const runs = [];
       for (let r = 0; r < LOOP_REPEATS; r++) {
-        const { ms, text } = await timeOne(caller, request(`${pathname}?n=${n}`));
+        const { ms, text } = await timeOne(caller, workerRequest(`${pathname}?n=${n}`));
         if (key === 'rpc' && Number(text) !== loopSum) throw new Error(`the RPC loop summed ${text}, expected ${loopSum}`);
         runs.push(ms);
       }
@@ -173,14 +155,14 @@ async function timeWorkers(dir, n, storageOps) {
     const storage = {};
     for (const op of ['put', 'get']) {
       const expected = op === 'put' ? storageOps : storageOps * VALUE.length;
-      await fetchText(caller, request(`/do-${op}?n=${storageOps}`));
+      await fetchText(caller, workerRequest(`/do-${op}?n=${storageOps}`));
       const full = [];
       const empty = [];
       for (let r = 0; r < STORAGE_REPEATS; r++) {
-        const { ms, text } = await timeOne(caller, request(`/do-${op}?n=${storageOps}`));
+        const { ms, text } = await timeOne(caller, workerRequest(`/do-${op}?n=${storageOps}`));
         if (Number(text) !== expected) throw new Error(`storage ${op} returned ${text}, expected ${expected}`);
         full.push(ms);
-        empty.push((await timeOne(caller, request(`/do-${op}?n=0`))).ms);
+        empty.push((await timeOne(caller, workerRequest(`/do-${op}?n=0`))).ms);
       }
       const ms = Math.max(median(full) - median(empty), 1e-6);
       storage[op] = { ms, overheadMs: median(empty), ops: storageOps / (ms / 1000) };
@@ -195,9 +177,8 @@ async function timeWorkers(dir, n, storageOps) {
 // node:sqlite with the store's settings and the key-value table's shape: inserts of the same
 // serialized value, one commit each and all in one transaction, then point selects.
 function timeNode(dir, n) {
-  const db = new DatabaseSync(path.join(dir, 'peer.sqlite'));
+  const db = peerDatabase(dir);
   try {
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
     db.exec('CREATE TABLE kv (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID');
     const put = db.prepare('INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)');
     const get = db.prepare('SELECT value FROM kv WHERE key = ?');
@@ -262,10 +243,10 @@ export async function run() {
 
     printTable('rpc: single calls, one worker.fetch per call, timed per call from the host',
       ['', 'p50 µs', 'p99 µs', 'calls/s', 'p50 / direct', 'p50 / service RPC'], [
-        ['direct function call in one worker (peer)', us(single.direct.p50), us(single.direct.p99), fmt(single.direct.cps, 0), '1.0x', ''],
-        ['service binding RPC', us(single.rpc.p50), us(single.rpc.p99), fmt(single.rpc.cps, 0), ratio(single.rpc.p50, single.direct.p50), '1.0x'],
-        ['Durable Object RPC (stub.increment())', us(single.doRpc.p50), us(single.doRpc.p99), fmt(single.doRpc.cps, 0), ratio(single.doRpc.p50, single.direct.p50), ratio(single.doRpc.p50, single.rpc.p50)],
-        ['Durable Object fetch (stub.fetch())', us(single.doFetch.p50), us(single.doFetch.p99), fmt(single.doFetch.cps, 0), ratio(single.doFetch.p50, single.direct.p50), ratio(single.doFetch.p50, single.rpc.p50)],
+        ['direct function call in one worker (peer)', us(single.direct.p50), us(single.direct.p99), fmt(single.direct.perSecond, 0), '1.0x', ''],
+        ['service binding RPC', us(single.rpc.p50), us(single.rpc.p99), fmt(single.rpc.perSecond, 0), ratio(single.rpc.p50, single.direct.p50), '1.0x'],
+        ['Durable Object RPC (stub.increment())', us(single.doRpc.p50), us(single.doRpc.p99), fmt(single.doRpc.perSecond, 0), ratio(single.doRpc.p50, single.direct.p50), ratio(single.doRpc.p50, single.rpc.p50)],
+        ['Durable Object fetch (stub.fetch())', us(single.doFetch.p50), us(single.doFetch.p99), fmt(single.doFetch.perSecond, 0), ratio(single.doFetch.p50, single.direct.p50), ratio(single.doFetch.p50, single.rpc.p50)],
         ['service RPC minus direct (p50, p99 differences)', us(single.rpc.p50 - single.direct.p50), us(single.rpc.p99 - single.direct.p99), '', '', ''],
       ]);
 

@@ -1,7 +1,10 @@
-// Helpers shared by the benchmarks: worker bundles, child processes, statistics and tables.
+// Helpers shared by the benchmarks: worker bundles and requests, child processes, statistics,
+// the node:sqlite peer and tables.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 
 export const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -16,6 +19,9 @@ export function moduleBundle(source) {
 
 export const GET_REQUEST = Object.freeze({ method: 'GET', url: 'http://localhost/', headers: [], cf: {}, body: null });
 
+// A GET request for `pathAndQuery` ("/user?id=1"), as worker.fetch() takes it.
+export const workerRequest = (pathAndQuery) => ({ ...GET_REQUEST, url: `http://localhost${pathAndQuery}` });
+
 // Reads a worker response body (null, string, Buffer or Readable) to the end.
 export async function readBody(body) {
   if (body === null || body === undefined) return Buffer.alloc(0);
@@ -24,6 +30,15 @@ export async function readBody(body) {
   const chunks = [];
   for await (const chunk of body) chunks.push(chunk);
   return Buffer.concat(chunks);
+}
+
+// The body of a worker's answer to `request` (a request, or a path and query for workerRequest)
+// as text; throws, naming the worker `what`, unless the answer is a 200.
+export async function fetchText(worker, request, what = 'worker') {
+  const res = await worker.fetch(typeof request === 'string' ? workerRequest(request) : request);
+  const text = (await readBody(res.body)).toString();
+  if (res.status !== 200) throw new Error(`${what} failed: ${res.status} ${text.slice(0, 500)}`);
+  return text;
 }
 
 // True when `importMetaUrl` is the script node was started with.
@@ -41,6 +56,23 @@ export function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+// Latencies (ms) summed up: p50, p99, max, mean, and how many a second they make one after another.
+export function latencyStats(latencies) {
+  const sorted = Float64Array.from(latencies).sort();
+  const total = sorted.reduce((a, b) => a + b, 0);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1), mean: total / sorted.length, perSecond: sorted.length / (total / 1000) };
+}
+
+// The median of some numbers (the upper one of an even count).
+export const median = (values) => Float64Array.from(values).sort()[Math.floor(values.length / 2)];
+
+// The storage benchmarks' peer: a node:sqlite database in `dir` with the stores' settings.
+export function peerDatabase(dir) {
+  const db = new DatabaseSync(path.join(dir, 'peer.sqlite'));
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+  return db;
 }
 
 export function fmt(value, digits = 2) {

@@ -371,17 +371,29 @@ async function migrationsCreate(argv) {
   process.stdout.write(`✅ Successfully created Migration '${path.basename(file)}'!\n\nThe migration is available for editing here\n${file}\n`);
 }
 
-async function migrationsList(argv) {
-  const usage = 'Usage: outpost d1 migrations list <database> [options]\n';
+// The project and database of `outpost d1 migrations <command> <database>` (list or apply): a
+// local database with a migrations directory.
+function migrationsTarget(argv, command) {
+  const usage = `Usage: outpost d1 migrations ${command} <database> [options]\n`;
   const { values, positionals } = parse(argv, OPTIONS, usage + USAGE);
-  refuseRemote(values, 'migrations list');
+  refuseRemote(values, `migrations ${command}`);
   const name = positional(positionals, 0, 'database (a database_name or binding)', usage);
   const project = loadProject(values);
   const database = resolveDatabase(project, name);
   if (!existsSync(database.migrationsDir)) throw new UsageError(`No migrations present at ${database.migrationsDir}.`);
+  return { project, database };
+}
+
+// The migration files of `database` that `table` does not record as applied, in order.
+function pendingMigrations(db, database, table) {
+  const applied = appliedMigrations(db, table);
+  return migrationFiles(database.migrationsDir).filter((file) => !applied.has(file));
+}
+
+async function migrationsList(argv) {
+  const { project, database } = migrationsTarget(argv, 'list');
   const db = openDatabaseOf(project, database);
-  const applied = appliedMigrations(db, checkTableName(database.migrationsTable));
-  const pending = migrationFiles(database.migrationsDir).filter((file) => !applied.has(file));
+  const pending = pendingMigrations(db, database, checkTableName(database.migrationsTable));
   if (pending.length === 0) {
     process.stdout.write('✅ No migrations to apply!\n');
     return;
@@ -390,13 +402,7 @@ async function migrationsList(argv) {
 }
 
 async function migrationsApply(argv) {
-  const usage = 'Usage: outpost d1 migrations apply <database> [options]\n';
-  const { values, positionals } = parse(argv, OPTIONS, usage + USAGE);
-  refuseRemote(values, 'migrations apply');
-  const name = positional(positionals, 0, 'database (a database_name or binding)', usage);
-  const project = loadProject(values);
-  const database = resolveDatabase(project, name);
-  if (!existsSync(database.migrationsDir)) throw new UsageError(`No migrations present at ${database.migrationsDir}.`);
+  const { project, database } = migrationsTarget(argv, 'apply');
   const table = checkTableName(database.migrationsTable);
   const db = openDatabaseOf(project, database);
   db.runScript(`CREATE TABLE IF NOT EXISTS ${quoteName(table)} (
@@ -404,8 +410,7 @@ async function migrationsApply(argv) {
     name       TEXT UNIQUE,
     applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
   );`);
-  const applied = appliedMigrations(db, table);
-  const pending = migrationFiles(database.migrationsDir).filter((file) => !applied.has(file));
+  const pending = pendingMigrations(db, database, table);
   if (pending.length === 0) {
     process.stdout.write('✅ No migrations to apply!\n');
     return;

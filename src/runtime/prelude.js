@@ -7,6 +7,7 @@
 // sources marks x.js (with what only it imports) as loaded on demand; `import` marks a module
 // as part of whatever imports it.
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ivm from 'isolated-vm';
 import * as esbuild from 'esbuild';
@@ -41,6 +42,17 @@ const COMMON_OPTIONS = {
 // "./x.js" for a file of src/runtime/web: how modules are named across scripts.
 const webPath = (file) => `./${path.relative(WEB_DIR, file).split(path.sep).join('/')}`;
 const isNodelibsFile = (file) => file.startsWith(NODELIBS_DIR);
+
+// @jspm/core's process is a browser shim (nextTick on timers, an empty env): its modules get
+// Outpost's node:process instead, through ./node/_jspm-process.js.
+const processChunks = new Map();
+function isNodelibsProcessChunk(file) {
+  if (!processChunks.has(file)) {
+    const text = readFileSync(file, 'utf8');
+    processChunks.set(file, text.includes('export { process as p }') && text.includes('is not supported by JSPM core'));
+  }
+  return processChunks.get(file);
+}
 const isWebFile = (file) => file.startsWith(WEB_DIR) || isNodelibsFile(file);
 
 // In the prelude, a required platform file becomes a stub that loads it as an extension.
@@ -73,6 +85,7 @@ function extensionPlugin(coreFiles) {
       build.onResolve({ filter: /^\./ }, (args) => {
         const file = path.resolve(args.resolveDir, args.path);
         if (!isWebFile(file)) return undefined;
+        if (isNodelibsFile(file) && isNodelibsProcessChunk(file)) return { path: './node/_jspm-process.js', external: true };
         if (coreFiles.has(file) || args.kind === 'require-call' || isNodelibsFile(file)) return { path: webPath(file), external: true };
         return undefined;
       });

@@ -18,10 +18,10 @@
 // exec or a multi-statement query in one IMMEDIATE transaction) and committed to the write-ahead
 // log before it returns, so an acknowledged write survives the process being killed. Several
 // processes may use the same file; SQLite serialises their writes (see sqlite.js).
-import { constants as C } from 'node:sqlite';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from './sqlite.js';
+import { ConnectionAuthorizer, numbersOf, positionalArgs, restrictConnection, sqlAuthorizer, SHARED_FUNCTIONS } from './sql-policy.js';
 
 export const D1_LIMITS = Object.freeze({
   boundParameters: 100,
@@ -71,57 +71,21 @@ const d1Failure = (err, code = 'D1_ERROR') => (err instanceof D1Error ? err : ne
 
 // ---- what the authorizer lets through ----
 
-// SQL functions D1 offers (core, date, aggregate, window, math, JSON, FTS5, and those ALTER TABLE
-// runs internally). Not load_extension(), and nothing that reveals how SQLite was built.
-const ALLOWED_FUNCTIONS = new Set([
-  'abs', 'changes', 'char', 'coalesce', 'concat', 'concat_ws', 'format', 'glob', 'hex', 'ifnull', 'iif', 'instr',
-  'last_insert_rowid', 'length', 'like', 'likelihood', 'likely', 'lower', 'ltrim', 'max_scalar', 'min_scalar',
-  'nullif', 'octet_length', 'printf', 'quote', 'random', 'randomblob', 'replace', 'round', 'rtrim', 'sign',
-  'soundex', 'substr', 'substring', 'total_changes', 'trim', 'typeof', 'unhex', 'unicode', 'unlikely', 'upper',
-  'zeroblob',
-  'date', 'time', 'datetime', 'julianday', 'unixepoch', 'strftime', 'timediff', 'current_date', 'current_time',
-  'current_timestamp',
-  'avg', 'count', 'group_concat', 'max', 'min', 'string_agg', 'sum', 'total',
-  'row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value',
-  'last_value', 'nth_value',
-  'acos', 'acosh', 'asin', 'asinh', 'atan', 'atan2', 'atanh', 'ceil', 'ceiling', 'cos', 'cosh', 'degrees', 'exp',
-  'floor', 'ln', 'log', 'log10', 'log2', 'mod', 'pi', 'pow', 'power', 'radians', 'sin', 'sinh', 'sqrt', 'tan',
-  'tanh', 'trunc',
-  'json', 'json_array', 'json_array_length', 'json_extract', '->', '->>', 'json_insert', 'json_object', 'json_patch',
-  'json_remove', 'json_replace', 'json_set', 'json_type', 'json_valid', 'json_quote', 'json_group_array',
-  'json_group_object', 'json_each', 'json_tree',
-  'match', 'highlight', 'bm25', 'snippet',
-  'sqlite_rename_column', 'sqlite_rename_table', 'sqlite_rename_test', 'sqlite_drop_column', 'sqlite_rename_quotefix',
-]);
-
-// PRAGMAs D1 offers, by the argument they take. Those marked `state` change the connection.
-const BOOLEAN = /^(["']?)(true|false|yes|no|on|off|1|0)\1$/i;
-const PRAGMAS = {
-  table_list: { arg: 'none-or-any' },
-  table_info: { arg: 'name' },
-  table_xinfo: { arg: 'name' },
-  data_version: { arg: 'none' },
-  case_sensitive_like: { arg: 'boolean' },
-  foreign_keys: { arg: 'boolean' },
-  defer_foreign_keys: { arg: 'boolean' },
-  ignore_check_constraints: { arg: 'boolean' },
-  legacy_alter_table: { arg: 'boolean' },
-  recursive_triggers: { arg: 'boolean' },
-  reverse_unordered_selects: { arg: 'boolean' },
-  foreign_key_check: { arg: 'optional-name' },
-  foreign_key_list: { arg: 'name' },
-  index_info: { arg: 'name' },
-  index_list: { arg: 'name' },
-  index_xinfo: { arg: 'name' },
-  quick_check: { arg: 'optional-number-or-name' },
-  optimize: { arg: 'optional-number' },
-};
-// PRAGMAs that can be read as table-valued functions (SELECT * FROM pragma_table_info('t')).
-const PRAGMA_TABLES = new Set(['table_list', 'table_info', 'table_xinfo', 'foreign_key_list', 'foreign_key_check',
-  'index_info', 'index_list', 'index_xinfo']);
-
-// Names a worker may not touch: D1 keeps its own tables under _cf_.
-const allowedName = (name) => typeof name !== 'string' || !/^_cf_/i.test(name);
+// The Workers SQLite rules (sql-policy.js), with the SQL functions D1 offers: the shared ones,
+// max_scalar and min_scalar. A statement that writes, or a PRAGMA given an argument, is not
+// read-only; PRAGMA foreign_keys = ... is undone after the statement outside a transaction (see
+// #execute).
+const allowed = sqlAuthorizer({
+  functions: [...SHARED_FUNCTIONS, 'max_scalar', 'min_scalar'],
+  onWrite(context) {
+    context.readonly = false;
+  },
+  onPragma(context, name, given) {
+    if (!given) return;
+    context.readonly = false;
+    if (name === 'foreign_keys') context.resetsForeignKeys = true;
+  },
+});
 
 // ---- reading SQL text without parsing it ----
 
@@ -243,17 +207,6 @@ function bindable(value) {
   return value;
 }
 
-// Integers are read as BigInt (so that none makes reading fail) and handed out as numbers, as
-// D1 does (beyond 2^53 they lose precision there too).
-function numbersOf(rows) {
-  for (const row of rows) {
-    for (let i = 0; i < row.length; i++) {
-      if (typeof row[i] === 'bigint') row[i] = Number(row[i]);
-    }
-  }
-  return rows;
-}
-
 export const Mode = Object.freeze({ ALL: 0, FIRST: 1 });
 
 // ---- the database ----
@@ -262,8 +215,7 @@ export const Mode = Object.freeze({ ALL: 0, FIRST: 1 });
 // meta: { duration, changes, lastRowId, changedDb, sizeAfter, rowsRead, rowsWritten }.
 export class D1Database {
   #db;
-  #trusted = 0; // > 0 while this module runs its own statements
-  #prepareContext = null; // what the authorizer learns about the statement being prepared
+  #auth = new ConnectionAuthorizer(allowed); // the authorizer, and what it learns of a worker's statement
   #cache = new Map();
   #internal;
   #state;
@@ -272,17 +224,8 @@ export class D1Database {
   constructor(db, file) {
     this.#db = db;
     this.file = file;
-    const limits = db.limits;
-    limits.length = D1_LIMITS.valueBytes;
-    limits.sqlLength = D1_LIMITS.statementBytes;
-    limits.column = D1_LIMITS.columns;
-    limits.variableNumber = D1_LIMITS.boundParameters;
-    limits.functionArg = D1_LIMITS.functionArguments;
-    limits.likePatternLength = D1_LIMITS.likePatternBytes;
-    limits.attach = 0;
-    db.enableDefensive(true);
-    db.setAuthorizer((action, a, b, database) => this.#authorize(action, a, b, database));
-    this.#trustedRun(() => {
+    restrictConnection(db, D1_LIMITS, this.#auth);
+    this.#auth.trusted(() => {
       db.exec('PRAGMA foreign_keys = ON');
       this.#internal = {
         stats: db.prepare('SELECT total_changes(), last_insert_rowid(), page_count * page_size FROM pragma_page_count, pragma_page_size'),
@@ -306,98 +249,16 @@ export class D1Database {
     return this.#db.isOpen;
   }
 
-  // ---- the authorizer ----
-
-  #authorize(action, a, b, database) {
-    if (this.#trusted > 0) return C.SQLITE_OK;
-    return this.#allowed(action, a, b, database) ? C.SQLITE_OK : C.SQLITE_DENY;
-  }
-
-  #allowed(action, a, b, database) {
-    const context = this.#prepareContext;
-    if (action === C.SQLITE_ATTACH || action === C.SQLITE_DETACH) return false;
-    if (database === 'temp') return action === C.SQLITE_READ || action === C.SQLITE_UPDATE;
-    if (database && database !== 'main') return false;
-    const writes = () => {
-      if (context) context.readonly = false;
-      return true;
-    };
-    switch (action) {
-      case C.SQLITE_SELECT:
-      case C.SQLITE_RECURSIVE:
-        return true;
-      case C.SQLITE_READ:
-        if (/^pragma_/i.test(a)) return PRAGMA_TABLES.has(a.slice(7).toLowerCase());
-        return allowedName(a);
-      case C.SQLITE_UPDATE:
-      case C.SQLITE_INSERT:
-      case C.SQLITE_DELETE:
-      case C.SQLITE_CREATE_TABLE:
-      case C.SQLITE_DROP_TABLE:
-      case C.SQLITE_CREATE_VIEW:
-      case C.SQLITE_DROP_VIEW:
-      case C.SQLITE_REINDEX:
-        return allowedName(a) && writes();
-      case C.SQLITE_ALTER_TABLE: // a: the database, b: the table
-        return allowedName(b) && writes();
-      case C.SQLITE_CREATE_INDEX:
-      case C.SQLITE_DROP_INDEX:
-      case C.SQLITE_CREATE_TRIGGER:
-      case C.SQLITE_DROP_TRIGGER:
-        return allowedName(a) && allowedName(b) && writes();
-      case C.SQLITE_ANALYZE:
-        return writes();
-      case C.SQLITE_CREATE_VTABLE:
-      case C.SQLITE_DROP_VTABLE:
-        return /^fts5(vocab)?$/i.test(b ?? '') && allowedName(a) && writes();
-      case C.SQLITE_FUNCTION:
-        return ALLOWED_FUNCTIONS.has(String(b).toLowerCase());
-      case C.SQLITE_PRAGMA:
-        return this.#pragmaAllowed(String(a).toLowerCase(), b, context);
-      default:
-        // Transactions and savepoints (batch() and exec() are D1's), temporary objects, other
-        // virtual tables: refused.
-        return false;
-    }
-  }
-
-  #pragmaAllowed(name, arg, context) {
-    const pragma = PRAGMAS[name];
-    if (!pragma) return false;
-    const given = arg !== null && arg !== undefined;
-    if (given && context) {
-      context.readonly = false;
-      if (name === 'foreign_keys') context.resetsForeignKeys = true;
-    }
-    switch (pragma.arg) {
-      case 'none': return !given;
-      case 'none-or-any': return true;
-      case 'boolean': return !given || BOOLEAN.test(arg);
-      case 'name': return given && allowedName(arg);
-      case 'optional-name': return !given || allowedName(arg);
-      case 'optional-number': return !given || /^-?\d+$/.test(arg);
-      case 'optional-number-or-name': return !given || /^\d+$/.test(arg) || allowedName(arg);
-      default: return false;
-    }
-  }
-
-  #trustedRun(fn) {
-    this.#trusted += 1;
-    try {
-      return fn();
-    } finally {
-      this.#trusted -= 1;
-    }
-  }
+  // ---- internal state ----
 
   // The schema cookie, which every schema change (by any connection) moves on.
   #schemaVersion() {
-    return this.#trustedRun(() => this.#internal.schemaVersion.get()[0]);
+    return this.#auth.trusted(() => this.#internal.schemaVersion.get()[0]);
   }
 
   // [total changes, last insert rowid, size in bytes] of the connection now.
   #stats() {
-    const [total, rowId, size] = this.#trustedRun(() => this.#internal.stats.all()[0]);
+    const [total, rowId, size] = this.#auth.trusted(() => this.#internal.stats.all()[0]);
     return [Number(total), Number(rowId), Number(size)];
   }
 
@@ -412,12 +273,12 @@ export class D1Database {
       throw new D1Error('D1_ERROR', 'statement too long: SQLITE_TOOBIG');
     }
     const context = { readonly: true, resetsForeignKeys: false };
-    this.#prepareContext = context;
+    this.#auth.context = context;
     let stmt;
     try {
       stmt = this.#db.prepare(text);
     } finally {
-      this.#prepareContext = null;
+      this.#auth.context = null;
     }
     stmt.setReadBigInts(true);
     stmt.setReturnArrays(true);
@@ -471,17 +332,7 @@ export class D1Database {
     const started = performance.now();
     let rows;
     try {
-      const args = values.map(bindable);
-      if (params.named.length > 0) {
-        // node:sqlite binds named parameters by name only: D1 binds them by their position.
-        const named = {};
-        const positions = new Set();
-        for (const [name, index] of params.named) {
-          named[name] = args[index - 1];
-          positions.add(index - 1);
-        }
-        args.splice(0, args.length, named, ...args.filter((_, i) => !positions.has(i)));
-      }
+      const args = positionalArgs(values.map(bindable), params.named);
       if (mode === Mode.FIRST) {
         const first = stmt.get(...args);
         rows = first === undefined ? [] : [first];
@@ -492,7 +343,7 @@ export class D1Database {
       if (err?.errcode === 25) throw new D1Error('D1_ERROR', WRONG_BINDINGS); // SQLITE_RANGE
       throw d1Failure(err);
     } finally {
-      if (entry.resetsForeignKeys && !this.#db.isTransaction) this.#trustedRun(() => this.#internal.foreignKeysOn.run());
+      if (entry.resetsForeignKeys && !this.#db.isTransaction) this.#auth.trusted(() => this.#internal.foreignKeysOn.run());
     }
     const duration = performance.now() - started;
     if (before !== entry.columnsVersion || this.#schemaVersion() !== before) {
@@ -518,7 +369,7 @@ export class D1Database {
   #transaction(fn) {
     if (this.#transactionDepth > 0) return fn();
     try {
-      this.#trustedRun(() => this.#internal.begin.run());
+      this.#auth.trusted(() => this.#internal.begin.run());
     } catch (err) {
       throw d1Failure(err);
     }
@@ -526,13 +377,13 @@ export class D1Database {
     try {
       const result = fn();
       try {
-        this.#trustedRun(() => this.#internal.commit.run());
+        this.#auth.trusted(() => this.#internal.commit.run());
       } catch (err) {
         throw d1Failure(err);
       }
       return result;
     } catch (err) {
-      if (this.#db.isTransaction) this.#trustedRun(() => this.#internal.rollback.run());
+      if (this.#db.isTransaction) this.#auth.trusted(() => this.#internal.rollback.run());
       throw err;
     } finally {
       this.#transactionDepth = 0;
@@ -685,7 +536,7 @@ export class D1Database {
   // The database as one SQLite file image.
   dump() {
     try {
-      return this.#trustedRun(() => this.#db.serialize());
+      return this.#auth.trusted(() => this.#db.serialize());
     } catch (err) {
       throw d1Failure(err, 'D1_DUMP_ERROR');
     }
@@ -695,7 +546,7 @@ export class D1Database {
 
   // Runs `sql` with this module's own rights (no authorizer): row arrays, integers as BigInt.
   internalAll(sql, ...values) {
-    return this.#trustedRun(() => {
+    return this.#auth.trusted(() => {
       const stmt = this.#db.prepare(sql);
       stmt.setReturnArrays(true);
       stmt.setReadBigInts(true);
@@ -705,7 +556,7 @@ export class D1Database {
 
   // The rows of `sql` one at a time, with this module's own rights: arrays, integers as BigInt.
   *internalIterate(sql) {
-    const iterator = this.#trustedRun(() => {
+    const iterator = this.#auth.trusted(() => {
       const stmt = this.#db.prepare(sql);
       stmt.setReturnArrays(true);
       stmt.setReadBigInts(true);
@@ -713,7 +564,7 @@ export class D1Database {
     });
     try {
       for (;;) {
-        const next = this.#trustedRun(() => iterator.next());
+        const next = this.#auth.trusted(() => iterator.next());
         if (next.done) return;
         yield next.value;
       }

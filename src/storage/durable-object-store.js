@@ -25,14 +25,14 @@
 // or deleted after it, so the index is never later than the object's own record (a stale earlier
 // entry is corrected when getAlarm() reads the object's record, as a scheduler does before it
 // runs an alarm).
-import { constants as C } from 'node:sqlite';
 import v8 from 'node:v8';
 import path from 'node:path';
 import { openDatabase } from './sqlite.js';
 import { parameters, sqliteDetail } from './d1-store.js';
+import { ConnectionAuthorizer, numbersOf, positionalArgs, restrictConnection, sqlAuthorizer, SHARED_FUNCTIONS } from './sql-policy.js';
 
 export const DO_LIMITS = Object.freeze({
-  rowBytes: 2_000_000, // strings, BLOBs and rows: a key and its serialized value together
+  valueBytes: 2_000_000, // strings, BLOBs and rows: a key and its serialized value together
   statementBytes: 100_000,
   boundParameters: 100,
   columns: 100,
@@ -58,60 +58,33 @@ const NESTED_ROLLBACK = 'Cannot roll back an outer transaction while a nested tr
 
 // ---- what the authorizer lets through ----
 
-// SQL functions Durable Objects offer (core, date, aggregate, window, math, JSON, FTS5, and those
-// ALTER TABLE runs internally); not load_extension() nor sqlite_*() introspection.
-const ALLOWED_FUNCTIONS = new Set([
-  'abs', 'changes', 'char', 'coalesce', 'concat', 'concat_ws', 'format', 'glob', 'hex', 'ifnull', 'iif', 'if', 'instr',
-  'last_insert_rowid', 'length', 'like', 'likelihood', 'likely', 'lower', 'ltrim', 'max', 'min', 'nullif',
-  'octet_length', 'printf', 'quote', 'random', 'randomblob', 'replace', 'round', 'rtrim', 'sign', 'soundex', 'substr',
-  'substring', 'total_changes', 'trim', 'typeof', 'unhex', 'unicode', 'unistr', 'unistr_quote', 'unlikely', 'upper',
-  'zeroblob',
-  'date', 'time', 'datetime', 'julianday', 'unixepoch', 'strftime', 'timediff', 'current_date', 'current_time',
-  'current_timestamp',
-  'avg', 'count', 'group_concat', 'string_agg', 'sum', 'total', 'median', 'percentile', 'percentile_cont',
-  'percentile_disc',
-  'row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value',
-  'last_value', 'nth_value',
-  'acos', 'acosh', 'asin', 'asinh', 'atan', 'atan2', 'atanh', 'ceil', 'ceiling', 'cos', 'cosh', 'degrees', 'exp',
-  'floor', 'ln', 'log', 'log10', 'log2', 'mod', 'pi', 'pow', 'power', 'radians', 'sin', 'sinh', 'sqrt', 'tan',
-  'tanh', 'trunc',
-  'json', 'jsonb', 'json_array', 'jsonb_array', 'json_array_length', 'json_error_position', 'json_extract',
-  'jsonb_extract', '->', '->>', 'json_insert', 'jsonb_insert', 'json_object', 'jsonb_object', 'json_patch',
-  'jsonb_patch', 'json_pretty', 'json_remove', 'jsonb_remove', 'json_replace', 'jsonb_replace', 'json_set',
-  'jsonb_set', 'json_type', 'json_valid', 'json_quote', 'json_group_array', 'jsonb_group_array', 'json_group_object',
-  'jsonb_group_object', 'json_each', 'json_tree',
-  'match', 'highlight', 'bm25', 'snippet', 'fts5', 'fts5_source_id',
-  'sqlite_rename_column', 'sqlite_rename_table', 'sqlite_rename_test', 'sqlite_drop_column', 'sqlite_rename_quotefix',
-]);
-
-// PRAGMAs a worker may use, by the argument they take.
-const BOOLEAN = /^(["']?)(true|false|yes|no|on|off|1|0)\1$/i;
-const PRAGMAS = {
-  table_list: 'none-or-any',
-  table_info: 'name',
-  table_xinfo: 'name',
-  data_version: 'none',
-  case_sensitive_like: 'boolean',
-  foreign_keys: 'boolean',
-  defer_foreign_keys: 'boolean',
-  ignore_check_constraints: 'boolean',
-  legacy_alter_table: 'boolean',
-  recursive_triggers: 'boolean',
-  reverse_unordered_selects: 'boolean',
-  foreign_key_check: 'optional-name',
-  foreign_key_list: 'name',
-  index_info: 'name',
-  index_list: 'name',
-  index_xinfo: 'name',
-  quick_check: 'optional-number-or-name',
-  optimize: 'optional-number',
-};
-// PRAGMAs that can be read as table-valued functions (SELECT * FROM pragma_table_info('t')).
-const PRAGMA_TABLES = new Set(['table_list', 'table_info', 'table_xinfo', 'foreign_key_list', 'foreign_key_check',
-  'index_info', 'index_list', 'index_xinfo']);
-
-// Names a worker may not touch: the runtime keeps its own tables under _cf_.
-const allowedName = (name) => typeof name !== 'string' || !/^_cf_/i.test(name);
+// The Workers SQLite rules (sql-policy.js), with the SQL functions Durable Objects offer: the
+// shared ones and more of SQLite's (if, unistr, median and percentiles, JSONB, fts5()). A
+// statement that writes (as PRAGMA optimize does, with an argument or not), or a PRAGMA given an
+// argument, writes; PRAGMA foreign_keys is noted apart (see exec()), and so is an attempt at a
+// transaction in SQL (see #prepare).
+const allowed = sqlAuthorizer({
+  functions: [
+    ...SHARED_FUNCTIONS,
+    'if', 'unistr', 'unistr_quote',
+    'median', 'percentile', 'percentile_cont', 'percentile_disc',
+    'jsonb', 'jsonb_array', 'json_error_position', 'jsonb_extract', 'jsonb_insert', 'jsonb_object', 'jsonb_patch',
+    'json_pretty', 'jsonb_remove', 'jsonb_replace', 'jsonb_set', 'jsonb_group_array', 'jsonb_group_object',
+    'fts5', 'fts5_source_id',
+  ],
+  optionalNumber: /^(-?\d+|0x[0-9a-f]+)$/i,
+  onWrite(context) {
+    context.writes = true;
+  },
+  onPragma(context, name, given) {
+    if (!given && name !== 'optimize') return;
+    if (name === 'foreign_keys') context.foreignKeys = true;
+    else context.writes = true;
+  },
+  onTransaction(context) {
+    context.transaction = true;
+  },
+});
 
 const isSpace = (c) => c === 32 || (c >= 9 && c <= 13);
 function skipSpaces(sql, i) {
@@ -150,17 +123,6 @@ export const deserializeValue = deserialize;
 function bindable(value) {
   if (value === null || typeof value === 'number' || typeof value === 'string' || value instanceof Uint8Array) return value;
   throw new TypeError('Invalid SQL binding value.');
-}
-
-// Integers are read as BigInt (so that none makes reading fail) and handed out as numbers, as
-// Workers does (beyond 2^53 they lose precision there too).
-function numbersOf(rows) {
-  for (const row of rows) {
-    for (let i = 0; i < row.length; i++) {
-      if (typeof row[i] === 'bigint') row[i] = Number(row[i]);
-    }
-  }
-  return rows;
 }
 
 // A SQLite failure as Workers reports it: "<SQLite's message>[ at offset N]: SQLITE_<code>".
@@ -276,8 +238,7 @@ export function onAlarmChange(listener) {
 
 export class ObjectStorage {
   #db;
-  #trusted = 0;
-  #prepareContext = null;
+  #auth = new ConnectionAuthorizer(allowed); // the authorizer, and what it learns of a worker's statement
   #cache = new Map();
   #internal = new Map(); // internal statements, by SQL text
   #hasKv; // whether _cf_KV exists (undefined: not known)
@@ -292,18 +253,8 @@ export class ObjectStorage {
     // Who opened the open transaction (the runtime's isolate host): a transaction of an owner
     // that has died (`owner.dead`) is rolled back before anyone else uses the object.
     this.owner = null;
-    const limits = db.limits;
-    limits.length = DO_LIMITS.rowBytes;
-    limits.sqlLength = DO_LIMITS.statementBytes;
-    limits.column = DO_LIMITS.columns;
-    limits.variableNumber = DO_LIMITS.boundParameters;
-    limits.functionArg = DO_LIMITS.functionArguments;
-    limits.likePatternLength = DO_LIMITS.likePatternBytes;
-    limits.compoundSelect = DO_LIMITS.compoundSelect;
-    limits.attach = 0;
-    db.enableDefensive(true);
-    db.setAuthorizer((action, a, b, database) => this.#authorize(action, a, b, database));
-    this.#trustedRun(() => db.exec('PRAGMA foreign_keys = ON'));
+    restrictConnection(db, DO_LIMITS, this.#auth);
+    this.#auth.trusted(() => db.exec('PRAGMA foreign_keys = ON'));
     this.#committedAlarm = this.#readAlarm();
   }
 
@@ -315,96 +266,11 @@ export class ObjectStorage {
     if (this.#db.isOpen) this.#db.close();
   }
 
-  // ---- the authorizer ----
-
-  #authorize(action, a, b, database) {
-    if (this.#trusted > 0) return C.SQLITE_OK;
-    return this.#allowed(action, a, b, database) ? C.SQLITE_OK : C.SQLITE_DENY;
-  }
-
-  #allowed(action, a, b, database) {
-    const context = this.#prepareContext;
-    if (action === C.SQLITE_ATTACH || action === C.SQLITE_DETACH) return false;
-    if (action === C.SQLITE_TRANSACTION || action === C.SQLITE_SAVEPOINT) {
-      if (context) context.transaction = true;
-      return false;
-    }
-    if (database === 'temp') return action === C.SQLITE_READ || action === C.SQLITE_UPDATE;
-    if (database && database !== 'main') return false;
-    const writes = () => {
-      if (context) context.writes = true;
-      return true;
-    };
-    switch (action) {
-      case C.SQLITE_SELECT:
-      case C.SQLITE_RECURSIVE:
-        return true;
-      case C.SQLITE_READ:
-        if (/^pragma_/i.test(a)) return PRAGMA_TABLES.has(a.slice(7).toLowerCase());
-        return allowedName(a);
-      case C.SQLITE_UPDATE:
-      case C.SQLITE_INSERT:
-      case C.SQLITE_DELETE:
-      case C.SQLITE_CREATE_TABLE:
-      case C.SQLITE_DROP_TABLE:
-      case C.SQLITE_CREATE_VIEW:
-      case C.SQLITE_DROP_VIEW:
-      case C.SQLITE_REINDEX:
-        return allowedName(a) && writes();
-      case C.SQLITE_ANALYZE: // statistics of every table, the runtime's included
-        return writes();
-      case C.SQLITE_ALTER_TABLE: // a: the database, b: the table
-        return allowedName(b) && writes();
-      case C.SQLITE_CREATE_INDEX:
-      case C.SQLITE_DROP_INDEX:
-      case C.SQLITE_CREATE_TRIGGER:
-      case C.SQLITE_DROP_TRIGGER:
-        return allowedName(a) && allowedName(b) && writes();
-      case C.SQLITE_CREATE_VTABLE:
-      case C.SQLITE_DROP_VTABLE:
-        return /^fts5(vocab)?$/i.test(b ?? '') && allowedName(a) && writes();
-      case C.SQLITE_FUNCTION:
-        return ALLOWED_FUNCTIONS.has(String(b).toLowerCase());
-      case C.SQLITE_PRAGMA:
-        return this.#pragmaAllowed(String(a).toLowerCase(), b, context);
-      default:
-        // Temporary objects, other virtual tables: refused.
-        return false;
-    }
-  }
-
-  #pragmaAllowed(name, arg, context) {
-    const kind = PRAGMAS[name];
-    if (!kind) return false;
-    const given = arg !== null && arg !== undefined;
-    if (context && (given || name === 'optimize')) {
-      if (name === 'foreign_keys') context.foreignKeys = true;
-      else context.writes = true;
-    }
-    switch (kind) {
-      case 'none': return !given;
-      case 'none-or-any': return true;
-      case 'boolean': return !given || BOOLEAN.test(arg);
-      case 'name': return given && allowedName(arg);
-      case 'optional-name': return !given || allowedName(arg);
-      case 'optional-number': return !given || /^(-?\d+|0x[0-9a-f]+)$/i.test(arg);
-      case 'optional-number-or-name': return !given || /^\d+$/.test(arg) || allowedName(arg);
-      default: return false;
-    }
-  }
-
-  #trustedRun(fn) {
-    this.#trusted += 1;
-    try {
-      return fn();
-    } finally {
-      this.#trusted -= 1;
-    }
-  }
+  // ---- internal statements ----
 
   // An internal statement (prepared and run with this module's own rights).
   #run(sql, method, ...args) {
-    return this.#trustedRun(() => {
+    return this.#auth.trusted(() => {
       let stmt = this.#internal.get(sql);
       if (!stmt) {
         stmt = this.#db.prepare(sql);
@@ -415,7 +281,7 @@ export class ObjectStorage {
   }
 
   #exec(sql) {
-    this.#trustedRun(() => this.#db.exec(sql));
+    this.#auth.trusted(() => this.#db.exec(sql));
   }
 
   // ---- transactions ----
@@ -758,7 +624,7 @@ export class ObjectStorage {
   // `text`), writes, foreignKeys, params }.
   #prepare(text) {
     const context = { writes: false, foreignKeys: false, transaction: false };
-    this.#prepareContext = context;
+    this.#auth.context = context;
     let stmt;
     try {
       stmt = this.#db.prepare(text);
@@ -766,7 +632,7 @@ export class ObjectStorage {
       if (context.transaction) throw new SqlError(TRANSACTION_STATEMENT);
       throw sqlError(err, text);
     } finally {
-      this.#prepareContext = null;
+      this.#auth.context = null;
     }
     stmt.setReadBigInts(true);
     stmt.setReturnArrays(true);
@@ -797,18 +663,7 @@ export class ObjectStorage {
     const before = this.#totalChanges();
     let rows;
     try {
-      const args = values.map(bindable);
-      if (params.named.length > 0) {
-        // node:sqlite binds named parameters by name only: Workers binds them by position.
-        const named = {};
-        const positions = new Set();
-        for (const [name, index] of params.named) {
-          named[name] = args[index - 1];
-          positions.add(index - 1);
-        }
-        args.splice(0, args.length, named, ...args.filter((_, i) => !positions.has(i)));
-      }
-      rows = stmt.all(...args);
+      rows = stmt.all(...positionalArgs(values.map(bindable), params.named));
     } catch (err) {
       if (err?.errcode === 25) throw new SqlError(WRONG_BINDINGS); // SQLITE_RANGE
       if (err?.errcode === 23 && /^not authorized/.test(err.message) && /^\s*(begin|commit|end|rollback|savepoint|release)\b/i.test(stmt.sourceSQL)) {

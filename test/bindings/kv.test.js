@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { startWorker, temporaryStateDir } from '../helpers/worker.js';
+import { moduleBundle, startWorker, temporaryStateDir } from '../helpers/worker.js';
 import { runChecks, value, error, assertTypeError } from '../web/run-checks.js';
 import { openKvStore } from '../../src/storage/kv-store.js';
 import { Worker } from '../../src/runtime/worker.js';
@@ -366,7 +366,7 @@ test('namespaces are separate, and a worker reaches only the namespaces it is bo
 
 test('storage bindings need a state directory', () => {
   assert.throws(
-    () => new Worker({ name: 'w', bundle: { format: 'modules', mainModule: 'index.js', modules: [{ name: 'index.js', type: 'esm', content: 'export default {}' }], sourceMaps: {} }, env: { bindings: KV } }),
+    () => new Worker({ name: 'w', bundle: moduleBundle('export default {}'), env: { bindings: KV } }),
     /Storage bindings need a state directory/,
   );
 });

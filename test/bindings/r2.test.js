@@ -11,9 +11,9 @@ import { readdirSync, readFileSync, writeFileSync, mkdirSync, rmSync, existsSync
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startWorker, temporaryStateDir } from '../helpers/worker.js';
+import { MiB, peakRssGrowth, streamUpload } from '../helpers/large-bodies.js';
 import { openR2Bucket } from '../../src/storage/r2-store.js';
 
-const MiB = 1024 * 1024;
 const BINDINGS = { BUCKET: { type: 'r2', bucketName: 'b' } };
 const md5 = (data) => createHash('md5').update(data).digest('hex');
 const hash = (algorithm, data) => createHash(algorithm).update(data).digest('hex');
@@ -845,45 +845,6 @@ test('concurrent puts to one key: the last to commit wins, no body file is left 
 test('a body being read survives the object being deleted and replaced', async () => {
   assert.deepEqual(await call('readAfterDelete'), { old: 'still readable after delete', now: 'a new version' });
 });
-
-// Samples RSS while `work` runs; returns the peak growth over the starting RSS, in MiB.
-async function peakRssGrowth(work) {
-  const start = process.memoryUsage.rss();
-  let peak = start;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 5);
-  try {
-    await work();
-  } finally {
-    clearInterval(sampler);
-  }
-  return (Math.max(peak, process.memoryUsage.rss()) - start) / MiB;
-}
-
-// Sends `total` bytes of `fill` as a PUT to `url`, a chunk at a time; resolves with the answer.
-function streamUpload(url, total, fill = 7) {
-  return new Promise((resolve, reject) => {
-    const chunk = Buffer.alloc(64 * 1024, fill);
-    const req = http.request(url, { method: 'PUT', headers: { 'content-length': total } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode, text }));
-    });
-    req.on('error', reject);
-    let sent = 0;
-    const pump = () => {
-      while (sent < total) {
-        const piece = Math.min(chunk.length, total - sent);
-        sent += piece;
-        if (!req.write(piece === chunk.length ? chunk : chunk.subarray(0, piece))) return req.once('drain', pump);
-      }
-      req.end();
-    };
-    pump();
-  });
-}
 
 test('a 200 MiB upload and download stream through without being buffered', async () => {
   const TOTAL = 200 * MiB;

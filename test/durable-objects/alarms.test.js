@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from '../../src/runtime/worker.js';
 import { AlarmScheduler } from '../../src/scheduler/alarm-scheduler.js';
-import { temporaryStateDir } from '../helpers/worker.js';
-
-const moduleBundle = (source) => ({ format: 'modules', mainModule: 'index.js', modules: [{ name: 'index.js', type: 'esm', content: source }], sourceMaps: {} });
+import { moduleBundle, temporaryStateDir } from '../helpers/worker.js';
+import { until } from '../helpers/until.js';
 
 const SOURCE = `import { DurableObject } from 'cloudflare:workers';
 export class Timer extends DurableObject {
@@ -43,14 +42,6 @@ async function setup() {
     return JSON.parse(typeof res.body === 'string' ? res.body : Buffer.isBuffer(res.body) ? res.body.toString() : Buffer.concat(chunks).toString());
   };
   return { call, runs, close: () => { scheduler.close(); caller.dispose(); worker.dispose(); } };
-}
-
-async function until(predicate, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) assert.fail('timed out');
-    await sleep(50);
-  }
 }
 
 test('an alarm runs its handler when due, once', async () => {

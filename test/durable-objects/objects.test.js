@@ -4,9 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from '../../src/runtime/worker.js';
-import { startWorker } from '../helpers/worker.js';
-
-const moduleBundle = (source) => ({ format: 'modules', mainModule: 'index.js', modules: [{ name: 'index.js', type: 'esm', content: source }], sourceMaps: {} });
+import { moduleBundle, startWorker } from '../helpers/worker.js';
 
 const OBJECTS = `import { DurableObject } from 'cloudflare:workers';
 export class Counter extends DurableObject {

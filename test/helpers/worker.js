@@ -14,9 +14,7 @@ import { createHttpServer } from '../../src/server/http.js';
 export const NO_NODE_COMPAT = Object.freeze({ nodejsCompat: false, nodejsAls: false, populateProcessEnv: false });
 
 export async function startWorker(source, { format = 'modules', env, limits, cf, dev = true, name = 'test', stateDir, compat } = {}) {
-  const bundle = typeof source === 'string'
-    ? { format, mainModule: 'index.js', modules: [{ name: 'index.js', type: 'esm', content: source }], sourceMaps: {} }
-    : source;
+  const bundle = typeof source === 'string' ? moduleBundle(source, format) : source;
   const logs = [];
   if (stateDir === undefined && Object.keys(env?.bindings ?? {}).length > 0) stateDir = temporaryStateDir();
   const worker = new Worker({ name, bundle, env, limits, stateDir, compat, log: (level, message) => logs.push({ level, message }) }).start();
@@ -38,6 +36,11 @@ export async function startWorker(source, { format = 'modules', env, limits, cf,
       worker.dispose();
     },
   };
+}
+
+// A bundle of one module, index.js, holding `source`.
+export function moduleBundle(source, format = 'modules') {
+  return { format, mainModule: 'index.js', modules: [{ name: 'index.js', type: 'esm', content: source }], sourceMaps: {} };
 }
 
 export function temporaryStateDir() {

@@ -31,6 +31,7 @@ test('every encoding encodes and decodes as Node does', async () => {
       await check('byteLength', () => encodings.map((e) => Buffer.byteLength(Buffer.from(sample).toString(e), e)));
       await check('isEncoding', () => [...encodings, 'UTF8', 'Base64URL', 'nope', '', 5].map((e) => Buffer.isEncoding(e)));
       await check('lenient', () => [Array.from(Buffer.from('aGV sbG8=\\n', 'base64')), Array.from(Buffer.from('-_-_', 'base64')), Array.from(Buffer.from('+/+/', 'base64url')), Array.from(Buffer.from('abc', 'hex')), Array.from(Buffer.from('zz11', 'hex'))]);
+      await check('invalidUtf8', () => [[0xe4, 0xbd], [0xff, 0x41], [0xed, 0xa0, 0x80], [0xf0, 0x9f, 0x98], [0xef, 0xbb, 0xbf, 0x41], [0xc0, 0xaf]].map((b) => Buffer.from(b).toString()));
       await check('partial', () => [Buffer.from(sample).toString('utf8', 1, 4), Buffer.from(sample).toString('hex', 2), Buffer.from(sample).toString('base64url', 0, 5)]);
     `,
   });
@@ -43,6 +44,7 @@ test('every encoding encodes and decodes as Node does', async () => {
     Array.from(Buffer.from('aGV sbG8=\n', 'base64')), Array.from(Buffer.from('-_-_', 'base64')), Array.from(Buffer.from('+/+/', 'base64url')),
     Array.from(Buffer.from('abc', 'hex')), Array.from(Buffer.from('zz11', 'hex')),
   ]);
+  assert.deepEqual(value(results, 'invalidUtf8'), [[0xe4, 0xbd], [0xff, 0x41], [0xed, 0xa0, 0x80], [0xf0, 0x9f, 0x98], [0xef, 0xbb, 0xbf, 0x41], [0xc0, 0xaf]].map((b) => Buffer.from(b).toString()));
   assert.deepEqual(value(results, 'partial'), [bytes.toString('utf8', 1, 4), bytes.toString('hex', 2), bytes.toString('base64url', 0, 5)]);
 });
 

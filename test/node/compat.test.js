@@ -2,12 +2,10 @@
 // the globals, node:* imports (with and without the prefix), require() in bundled CommonJS code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { resolveCompatibility } from '../../src/config/compat.js';
 import { loadConfig } from '../../src/config/load.js';
-import { bundleWorker } from '../../src/bundle/bundle.js';
 import { startWorker, NO_NODE_COMPAT } from '../helpers/worker.js';
+import { buildProject, project, wranglerToml } from '../helpers/project.js';
 
 test('nodejs_compat is on from 2026-08-04, opt-in before, and no_nodejs_compat turns it off', () => {
   assert.equal(resolveCompatibility('2026-08-04').nodejsCompat, true);
@@ -36,11 +34,10 @@ test('unknown and contradictory flags warn', () => {
 });
 
 test('the config carries the resolved compatibility and its warnings', () => {
-  const root = path.join(process.cwd(), 'test', '.tmp');
-  mkdirSync(root, { recursive: true });
-  const dir = mkdtempSync(path.join(root, 'compat-'));
-  writeFileSync(path.join(dir, 'index.js'), 'export default {}');
-  writeFileSync(path.join(dir, 'wrangler.toml'), 'name = "c"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\ncompatibility_flags = ["nodejs_compat", "made_up"]\n');
+  const dir = project({
+    'index.js': 'export default {}',
+    'wrangler.toml': wranglerToml({ name: 'c', main: 'index.js', date: '2025-01-01', extra: 'compatibility_flags = ["nodejs_compat", "made_up"]\n' }),
+  }, 'compat-');
   const config = loadConfig({ cwd: dir });
   assert.equal(config.compatibility.nodejsCompat, true);
   assert.equal(config.compatibility.populateProcessEnv, false);
@@ -72,14 +69,12 @@ test('an unknown node: module fails at load with its name', async () => {
 });
 
 test('require() of Node modules in bundled CommonJS code resolves to the runtime modules', async () => {
-  const root = path.join(process.cwd(), 'test', '.tmp');
-  mkdirSync(root, { recursive: true });
-  const dir = mkdtempSync(path.join(root, 'node-require-'));
-  mkdirSync(path.join(dir, 'src'));
-  writeFileSync(path.join(dir, 'src', 'lib.cjs'), `const path = require('path');\nconst prefixed = require('node:path');\nmodule.exports = { joined: path.join('a', 'b'), same: path === prefixed, lazy: () => require('path').sep };\n`);
-  writeFileSync(path.join(dir, 'src', 'index.js'), `import lib from './lib.cjs';\nexport default { fetch() { return Response.json({ joined: lib.joined, same: lib.same, sep: lib.lazy() }); } };\n`);
-  writeFileSync(path.join(dir, 'wrangler.toml'), 'name = "node-require"\nmain = "src/index.js"\ncompatibility_date = "2026-09-01"\n');
-  const w = await startWorker(await bundleWorker(loadConfig({ cwd: dir })));
+  const { bundle } = await buildProject(project({
+    'src/lib.cjs': `const path = require('path');\nconst prefixed = require('node:path');\nmodule.exports = { joined: path.join('a', 'b'), same: path === prefixed, lazy: () => require('path').sep };\n`,
+    'src/index.js': `import lib from './lib.cjs';\nexport default { fetch() { return Response.json({ joined: lib.joined, same: lib.same, sep: lib.lazy() }); } };\n`,
+    'wrangler.toml': wranglerToml({ name: 'node-require', date: '2026-09-01' }),
+  }, 'node-require-'));
+  const w = await startWorker(bundle);
   try {
     assert.deepEqual(await (await w.fetch('/')).json(), { joined: 'a/b', same: true, sep: '/' });
   } finally {
@@ -88,18 +83,16 @@ test('require() of Node modules in bundled CommonJS code resolves to the runtime
 });
 
 test('import() of runtime modules in bundled code works (isolates cannot load modules on demand)', async () => {
-  const root = path.join(process.cwd(), 'test', '.tmp');
-  mkdirSync(root, { recursive: true });
-  const dir = mkdtempSync(path.join(root, 'dynamic-import-'));
-  mkdirSync(path.join(dir, 'src'));
-  writeFileSync(path.join(dir, 'src', 'index.js'), `export default { async fetch() {
+  const { bundle } = await buildProject(project({
+    'src/index.js': `export default { async fetch() {
     const sockets = await import('cloudflare:sockets');
     const prefixed = await import('node:path');
     const bare = await import('path');
     return Response.json([typeof sockets.connect, prefixed.join('a', 'b'), bare.default === prefixed.default]);
-  } };\n`);
-  writeFileSync(path.join(dir, 'wrangler.toml'), 'name = "dynamic-import"\nmain = "src/index.js"\ncompatibility_date = "2026-09-01"\n');
-  const w = await startWorker(await bundleWorker(loadConfig({ cwd: dir })));
+  } };\n`,
+    'wrangler.toml': wranglerToml({ name: 'dynamic-import', date: '2026-09-01' }),
+  }, 'dynamic-import-'));
+  const w = await startWorker(bundle);
   try {
     assert.deepEqual(await (await w.fetch('/')).json(), ['function', 'a/b', true]);
   } finally {

@@ -4,11 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { startWorker } from '../helpers/worker.js';
-import { bundleWorker } from '../../src/bundle/bundle.js';
-import { loadConfig } from '../../src/config/load.js';
+import { assertSameError as sameError, checkPrelude, runChecks, value, error as thrown } from '../web/run-checks.js';
+import { buildProject, project, wranglerToml } from '../helpers/project.js';
 import { IsolateHost } from '../../src/runtime/isolate-host.js';
 import { DEFAULT_LIMITS } from '../../src/runtime/worker.js';
 
@@ -17,71 +15,22 @@ import { DEFAULT_LIMITS } from '../../src/runtime/worker.js';
 const HEADER = `import crypto from 'node:crypto';
 import * as named from 'node:crypto';
 const Buffer = globalThis.Buffer ?? crypto.createHash('md5').digest().constructor;
-const results = {};
-const describeError = (e) => ({
+${checkPrelude(`(e) => ({
   ctor: e?.constructor?.name ?? typeof e, message: e?.message, code: e?.code, own: e instanceof Error,
   keys: e !== null && typeof e === 'object' ? Object.keys(e).sort() : [], reason: e?.reason, library: e?.library,
-});
-const encode = (value) => {
+})`, `(value) => {
   if (value instanceof Uint8Array) return { bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex'), ctor: value.constructor.name };
   if (value instanceof ArrayBuffer) return { arrayBuffer: Buffer.from(value).toString('hex') };
   if (typeof value === 'bigint') return { bigint: value.toString() };
   if (Array.isArray(value)) return value.map(encode);
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
   return value;
-};
-async function check(name, fn) {
-  try {
-    const value = await fn();
-    results[name] = { value: value === undefined ? '<undefined>' : encode(value) };
-  } catch (e) {
-    results[name] = { error: describeError(e) };
-  }
-}
-`;
+}`)}`;
 
+// Runs `body` (check() calls, with the fixtures as FIX) in a worker's fetch handler: the results.
 async function inWorker(body, fixtures = {}, options = {}) {
-  const source = `${HEADER}\nconst FIX = ${JSON.stringify(fixtures)};\nexport default { async fetch(request, env, ctx) {\n${body}\nreturn new Response(JSON.stringify(results)); } };`;
-  const worker = await startWorker(source, options);
-  try {
-    const res = await worker.fetch('/');
-    const text = await res.text();
-    assert.equal(res.status, 200, `${text} ${JSON.stringify(worker.logs)}`);
-    return JSON.parse(text);
-  } finally {
-    await worker.dispose();
-  }
-}
-
-function value(results, name) {
-  const r = results[name];
-  assert.ok(r, `no check named ${name}`);
-  if (r.error) assert.fail(`${name} threw ${JSON.stringify(r.error)}`);
-  return r.value === '<undefined>' ? undefined : r.value;
-}
-
-// The error a check threw, compared with what Node throws for the same call.
-function sameError(results, name, nodeThrows) {
-  const r = results[name];
-  assert.ok(r, `no check named ${name}`);
-  assert.ok(r.error, `${name} did not throw (returned ${JSON.stringify(r.value)})`);
-  let expected;
-  try {
-    nodeThrows();
-  } catch (e) {
-    expected = e;
-  }
-  assert.ok(expected, `Node does not throw for ${name}`);
-  assert.equal(r.error.own, true, `${name}: not an Error of the isolate`);
-  assert.equal(r.error.ctor, expected.constructor.name, `${name}: ${JSON.stringify(r.error)}`);
-  assert.equal(r.error.message, expected.message, name);
-  assert.equal(r.error.code, expected.code, name);
-}
-
-function thrown(results, name) {
-  const r = results[name];
-  assert.ok(r?.error, `${name} did not throw (returned ${JSON.stringify(r?.value)})`);
-  return r.error;
+  const { results } = await runChecks(`const FIX = ${JSON.stringify(fixtures)};\n${body}`, { prelude: HEADER, worker: options });
+  return results;
 }
 
 const hex = (buffer) => Buffer.from(buffer).toString('hex');
@@ -867,11 +816,9 @@ test('jsonwebtoken (HS256, RS256) and bcryptjs run unmodified in a bundled worke
     rs256: jwt.sign(payload, KEYS.rsaPrivatePkcs8, { algorithm: 'RS256' }),
     bcryptHash: bcrypt.hashSync('correct horse', 4),
   };
-  const root = path.join(process.cwd(), 'test', '.tmp');
-  mkdirSync(root, { recursive: true });
-  const dir = mkdtempSync(path.join(root, 'node-crypto-libs-'));
-  writeFileSync(path.join(dir, 'fixtures.js'), `export default ${JSON.stringify(fixtures)};\n`);
-  writeFileSync(path.join(dir, 'index.js'), `import jwt from 'jsonwebtoken';
+  const { bundle } = await buildProject(project({
+    'fixtures.js': `export default ${JSON.stringify(fixtures)};\n`,
+    'index.js': `import jwt from 'jsonwebtoken';
 import bcrypt from 'bcryptjs';
 import FIX from './fixtures.js';
 const attempt = (fn) => { try { return fn(); } catch (e) { return { name: e.name, message: e.message }; } };
@@ -894,9 +841,10 @@ export default {
     });
   },
 };
-`);
-  writeFileSync(path.join(dir, 'wrangler.toml'), 'name = "crypto-libs"\nmain = "index.js"\ncompatibility_date = "2026-09-01"\n');
-  const worker = await startWorker(await bundleWorker(loadConfig({ cwd: dir })));
+`,
+    'wrangler.toml': wranglerToml({ name: 'crypto-libs', main: 'index.js', date: '2026-09-01' }),
+  }, 'node-crypto-libs-'));
+  const worker = await startWorker(bundle);
   try {
     const res = await worker.fetch('/');
     const text = await res.text();

@@ -58,8 +58,8 @@ test('process, Buffer and node:* modules reach nothing of the host', async () =>
   for (const name of ['binding', 'linkedBinding', 'dlopen']) assert.ok(out[name] === 'absent' || out[name].startsWith('threw'), `${name}: ${out[name]}`);
   assert.equal(out.mainModule, 'undefined');
   assert.doesNotMatch(out.execPath, /node_modules|\/usr|\/work/);
-  // process.env holds the worker's string vars and secrets, nothing of the host's environment.
-  assert.deepEqual(out.envKeys, ['TOKEN', 'VISIBLE']);
+  // process.env holds the worker's vars and secrets, nothing of the host's environment.
+  assert.deepEqual(out.envKeys, ['JSON_VAR', 'TOKEN', 'VISIBLE']);
   assert.notEqual(out.pid, process.pid);
   assert.equal(out.processCtor, 'undefined');
   assert.match(String(out.bufferCtor), /^(undefined|threw)/);

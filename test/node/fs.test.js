@@ -8,43 +8,18 @@ import nodeFs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startWorker, NO_NODE_COMPAT } from '../helpers/worker.js';
-import { value, error } from '../web/run-checks.js';
-import { loadConfig } from '../../src/config/load.js';
-import { bundleWorker } from '../../src/bundle/bundle.js';
+import { checkPrelude, runChecks, value, error } from '../web/run-checks.js';
+import { buildProject, project, wranglerToml } from '../helpers/project.js';
 
-// Runs checks (as test/web/run-checks.js does) in a worker that imports node:fs as `fs`, its
+// Runs checks (test/web/run-checks.js's runChecks) in a worker that imports node:fs as `fs`, its
 // namespace as `ns`, the bare 'fs' as `bare` and node:fs/promises as `fsp` (namespace `fspNs`).
-async function fsChecks(source, options) {
-  const w = await startWorker(`import fs from 'node:fs';
+const FS_PRELUDE = `import fs from 'node:fs';
 import * as ns from 'node:fs';
 import bare from 'fs';
 import fsp from 'node:fs/promises';
 import * as fspNs from 'node:fs/promises';
-const results = {};
-const describeError = (e) => ({ ctor: e?.constructor?.name ?? typeof e, name: e?.name, message: e?.message, code: e?.code, syscall: e?.syscall, path: e?.path, isError: e instanceof Error });
-async function check(name, fn) {
-  try {
-    const value = await fn();
-    results[name] = { value: value === undefined ? '<undefined>' : value };
-  } catch (e) {
-    results[name] = { error: describeError(e) };
-  }
-}
-export default {
-  async fetch(request, env, ctx) {
-    ${source}
-    return Response.json(results);
-  },
-};`, options);
-  try {
-    const res = await w.fetch('/');
-    const text = await res.text();
-    if (res.status !== 200) throw new Error(`worker failed (${res.status}): ${text} ${JSON.stringify(w.logs)}`);
-    return { results: JSON.parse(text), logs: w.logs };
-  } finally {
-    await w.dispose();
-  }
-}
+${checkPrelude('(e) => ({ ctor: e?.constructor?.name ?? typeof e, name: e?.name, message: e?.message, code: e?.code, syscall: e?.syscall, path: e?.path, isError: e instanceof Error })')}`;
+const fsChecks = (source, options) => runChecks(source, { prelude: FS_PRELUDE, worker: options });
 
 // ---- the same operations, in Node.js and in a worker ----
 
@@ -792,15 +767,13 @@ test('/bundle holds the worker\'s modules, read-only; they are read with every A
 });
 
 test('bundled code that require()s fs gets node:fs, and /bundle holds the bundled worker', async () => {
-  const root = path.join(process.cwd(), 'test', '.tmp');
-  nodeFs.mkdirSync(root, { recursive: true });
-  const dir = nodeFs.mkdtempSync(path.join(root, 'node-fs-'));
+  const dir = project({
+    'src/lib.cjs': `const fs = require('fs');\nconst fsp = require('node:fs/promises');\nmodule.exports = () => [fs.readdirSync('/bundle'), fsp === fs.promises, require('node:fs') === fs];\n`,
+    'src/index.js': `import lib from './lib.cjs';\nexport default { fetch() { return Response.json(lib()); } };\n`,
+    'wrangler.toml': wranglerToml({ name: 'node-fs', date: '2026-09-01' }),
+  }, 'node-fs-');
   try {
-    nodeFs.mkdirSync(path.join(dir, 'src'));
-    nodeFs.writeFileSync(path.join(dir, 'src', 'lib.cjs'), `const fs = require('fs');\nconst fsp = require('node:fs/promises');\nmodule.exports = () => [fs.readdirSync('/bundle'), fsp === fs.promises, require('node:fs') === fs];\n`);
-    nodeFs.writeFileSync(path.join(dir, 'src', 'index.js'), `import lib from './lib.cjs';\nexport default { fetch() { return Response.json(lib()); } };\n`);
-    nodeFs.writeFileSync(path.join(dir, 'wrangler.toml'), 'name = "node-fs"\nmain = "src/index.js"\ncompatibility_date = "2026-09-01"\n');
-    const bundle = await bundleWorker(loadConfig({ cwd: dir }));
+    const { bundle } = await buildProject(dir);
     const w = await startWorker(bundle);
     try {
       assert.deepEqual(await (await w.fetch('/')).json(), [bundle.modules.map((m) => m.name).sort(), true, true]);

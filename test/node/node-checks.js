@@ -2,7 +2,7 @@
 // outcomes back to the test (the node:* counterpart of test/web/run-checks.js).
 // In the worker, `check(name, fn)` records fn's (awaited) return value, or the error it threw as
 // { name, message, code, ctor, isError }. Values must be JSON-serializable.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startWorker } from '../helpers/worker.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -26,8 +26,9 @@ async function check(name, fn) {
 `;
 
 // `imports`: import statements for the module's top; `body`: the fetch handler's body, made of
-// `await check(...)` calls (`request`, `env` and `ctx` in scope). Returns { results, logs }.
-export async function runNodeChecks({ imports = '', body, worker: options = {}, path: requestPath = '/' }) {
+// `await check(...)` calls (`request`, `env` and `ctx` in scope); `init` is the request's fetch
+// options. Returns { results, logs }.
+export async function runNodeChecks({ imports = '', body, worker: options = {}, path: requestPath = '/', init = undefined }) {
   const worker = await startWorker(`${imports}\n${PRELUDE}
 export default {
   async fetch(request, env, ctx) {
@@ -36,7 +37,7 @@ export default {
   },
 };`, options);
   try {
-    const res = await worker.fetch(requestPath);
+    const res = await worker.fetch(requestPath, init);
     const text = await res.text();
     if (res.status !== 200) throw new Error(`worker failed (${res.status}): ${text} ${JSON.stringify(worker.logs)}`);
     return { results: JSON.parse(text), logs: worker.logs };
@@ -46,7 +47,7 @@ export default {
 }
 
 // Writes a worker project into test/.tmp (so that npm packages resolve from the repository's
-// node_modules) and bundles it as `outpost dev` would.
+// node_modules), bundles it as `outpost dev` would, and removes the project again.
 export async function bundleProject(files, toml = '') {
   const root = path.join(process.cwd(), 'test', '.tmp');
   mkdirSync(root, { recursive: true });
@@ -56,5 +57,9 @@ export async function bundleProject(files, toml = '') {
     writeFileSync(path.join(dir, name), content);
   }
   writeFileSync(path.join(dir, 'wrangler.toml'), `name = "node-test"\nmain = "src/index.js"\ncompatibility_date = "2026-08-04"\n${toml}`);
-  return bundleWorker(loadConfig({ cwd: dir }));
+  try {
+    return await bundleWorker(loadConfig({ cwd: dir }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -5,11 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { loadConfig } from '../../src/config/load.js';
-import { bundleWorker } from '../../src/bundle/bundle.js';
 import { startWorker } from '../helpers/worker.js';
+import { buildProject, project, wranglerToml } from '../helpers/project.js';
 
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
 
@@ -35,13 +32,8 @@ function hoistSocketsImport(bundle) {
 }
 
 async function build(source) {
-  const root = path.join(process.cwd(), 'test', '.tmp');
-  mkdirSync(root, { recursive: true });
-  const dir = mkdtempSync(path.join(root, 'pg-'));
-  mkdirSync(path.join(dir, 'src'));
-  writeFileSync(path.join(dir, 'src/index.js'), source);
-  writeFileSync(path.join(dir, 'wrangler.toml'), 'name = "pg"\nmain = "src/index.js"\ncompatibility_date = "2026-08-04"\n');
-  return hoistSocketsImport(await bundleWorker(loadConfig({ cwd: dir })));
+  const { bundle } = await buildProject(project({ 'src/index.js': source, 'wrangler.toml': wranglerToml({ name: 'pg' }) }, 'pg-'));
+  return hoistSocketsImport(bundle);
 }
 
 async function call(bundle, pathname = '/') {

@@ -4,71 +4,33 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
-import { startWorker } from '../helpers/worker.js';
+import { assertSameError, checkPrelude, runChecks, value } from '../web/run-checks.js';
 
 const HEADER = `import zlib from 'node:zlib';
 import * as named from 'node:zlib';
 const Buffer = globalThis.Buffer ?? zlib.gzipSync('').constructor;
-const results = {};
-const describeError = (e) => ({
+${checkPrelude(`(e) => ({
   ctor: e?.constructor?.name ?? typeof e, message: e?.message, code: e?.code, errno: e?.errno, own: e instanceof Error,
-});
-const encode = (value) => {
+})`, `(value) => {
   if (value instanceof Uint8Array) return { bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64'), ctor: value.constructor.name };
   if (Array.isArray(value)) return value.map(encode);
   return value;
-};
-async function check(name, fn) {
-  try {
-    const value = await fn();
-    results[name] = { value: value === undefined ? '<undefined>' : encode(value) };
-  } catch (e) {
-    results[name] = { error: describeError(e) };
-  }
-}
+}`)}
 const collect = (stream) => new Promise((resolve, reject) => { const chunks = []; stream.on('data', (c) => chunks.push(c)); stream.on('end', () => resolve(Buffer.concat(chunks))); stream.on('error', reject); });
 const promisify = (fn) => (...args) => new Promise((resolve, reject) => fn(...args, (err, out) => (err ? reject(err) : resolve(out))));
 `;
 
+// Runs `body` (check() calls, with the fixtures as FIX) in a worker's fetch handler: the results.
 async function inWorker(body, fixtures = {}, options = {}) {
-  const source = `${HEADER}\nconst FIX = ${JSON.stringify(fixtures)};\nexport default { async fetch(request, env, ctx) {\n${body}\nreturn new Response(JSON.stringify(results)); } };`;
-  const worker = await startWorker(source, options);
-  try {
-    const res = await worker.fetch('/');
-    const text = await res.text();
-    assert.equal(res.status, 200, `${text} ${JSON.stringify(worker.logs)}`);
-    return JSON.parse(text);
-  } finally {
-    await worker.dispose();
-  }
-}
-
-function value(results, name) {
-  const r = results[name];
-  assert.ok(r, `no check named ${name}`);
-  if (r.error) assert.fail(`${name} threw ${JSON.stringify(r.error)}`);
-  return r.value === '<undefined>' ? undefined : r.value;
+  const { results } = await runChecks(`const FIX = ${JSON.stringify(fixtures)};\n${body}`, { prelude: HEADER, worker: options });
+  return results;
 }
 
 const bytes = (buffer) => ({ bytes: Buffer.from(buffer).toString('base64'), ctor: 'Buffer' });
 const decoded = (v) => Buffer.from(v.bytes, 'base64');
 
-function sameError(results, name, nodeThrows) {
-  const r = results[name];
-  assert.ok(r?.error, `${name} did not throw (returned ${JSON.stringify(r?.value)})`);
-  let expected;
-  try {
-    nodeThrows();
-  } catch (e) {
-    expected = e;
-  }
-  assert.ok(expected, `Node does not throw for ${name}`);
-  assert.equal(r.error.own, true);
-  assert.equal(r.error.ctor, expected.constructor.name, `${name}: ${JSON.stringify(r.error)}`);
-  assert.equal(r.error.message, expected.message, name);
-  assert.equal(r.error.code, expected.code, name);
-  assert.equal(r.error.errno, expected.errno, name);
-}
+// Node's error for the same call: class, message, code and errno.
+const sameError = (results, name, nodeThrows) => assertSameError(results, name, nodeThrows, ['code', 'errno']);
 
 const TEXT = 'Outpost runs Workers code unmodified. '.repeat(200);
 const MODES = [

@@ -8,10 +8,10 @@ import { Readable } from 'node:stream';
 import { Worker } from '../../src/runtime/worker.js';
 import { QueueBroker, consumerSettings } from '../../src/queues/broker.js';
 import { openQueueStore } from '../../src/storage/queue-store.js';
-import { temporaryStateDir } from '../helpers/worker.js';
+import { moduleBundle, temporaryStateDir } from '../helpers/worker.js';
 import { runChecks, value, error, assertTypeError } from '../web/run-checks.js';
+import { until } from '../helpers/until.js';
 
-const moduleBundle = (source) => ({ format: 'modules', mainModule: 'index.js', modules: [{ name: 'index.js', type: 'esm', content: source }], sourceMaps: {} });
 const GET = { method: 'GET', url: 'http://localhost/', headers: [], cf: {}, body: null };
 const PRODUCER = { Q: { type: 'queue', queueName: 'jobs', deliveryDelay: null } };
 
@@ -49,15 +49,6 @@ function consumerWorker(stateDir, handler = 'async () => {}', extra = '') {
 async function send(worker, bodies) {
   const res = await worker.fetch({ ...GET, method: 'POST', headers: ['content-type', 'application/json'], body: Readable.from([JSON.stringify(bodies)]) });
   assert.equal(res.status, 200);
-}
-
-// Waits until `predicate()` holds, polling; fails after `ms`.
-async function until(predicate, ms = 10_000, what = 'condition') {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 function startBroker(stateDir, worker, settings) {
@@ -329,7 +320,7 @@ test('a service-worker script and a WorkerEntrypoint class can consume', async (
   const seen = [];
   const sw = new Worker({
     name: 'sw', stateDir, log: (level, message) => seen.push(message),
-    bundle: { format: 'service-worker', mainModule: 'index.js', modules: [{ name: 'index.js', type: 'esm', content: `addEventListener('queue', (event) => { console.log('sw ' + event.queue + ' ' + event.messages[0].body); event.waitUntil(Promise.resolve()); });` }], sourceMaps: {} },
+    bundle: moduleBundle(`addEventListener('queue', (event) => { console.log('sw ' + event.queue + ' ' + event.messages[0].body); event.waitUntil(Promise.resolve()); });`, 'service-worker'),
   }).start();
   const { broker } = startBroker(stateDir, sw, { max_batch_timeout: 0 });
   try {

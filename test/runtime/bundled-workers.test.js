@@ -2,29 +2,14 @@
 // bundler and run in real isolates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { loadConfig } from '../../src/config/load.js';
-import { bundleWorker } from '../../src/bundle/bundle.js';
 import { startWorker } from '../helpers/worker.js';
+import { buildProject, project, wranglerToml } from '../helpers/project.js';
 
 // (module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
 const ADD_WASM = Uint8Array.from([0, 97, 115, 109, 1, 0, 0, 0, 1, 7, 1, 96, 2, 127, 127, 1, 127, 3, 2, 1, 0, 7, 7, 1, 3, 97, 100, 100, 0, 0, 10, 9, 1, 7, 0, 32, 0, 32, 1, 106, 11]);
 
-// Writes a worker project into a temp dir (inside the repo, so npm packages resolve) and builds it.
-async function build(files, toml = '') {
-  const root = path.join(process.cwd(), 'test', '.tmp');
-  mkdirSync(root, { recursive: true });
-  const dir = mkdtempSync(path.join(root, 'worker-'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
-  writeFileSync(path.join(dir, 'wrangler.toml'), `name = "t"\nmain = "src/index.ts"\ncompatibility_date = "2026-08-04"\n${toml}`);
-  const config = loadConfig({ cwd: dir });
-  return { config, bundle: await bundleWorker(config) };
-}
+// Writes a worker project (under test/.tmp, so npm packages resolve) and builds it.
+const build = (files, toml = '') => buildProject(project({ ...files, 'wrangler.toml': wranglerToml({ name: 't', main: 'src/index.ts', extra: toml }) }, 'worker-'));
 
 test('TypeScript with text, data and wasm modules; stack traces name the .ts file and line', async () => {
   const { bundle } = await build({

@@ -3,29 +3,13 @@
 // chunk copies awaiting garbage collection take, about 70-100 MiB whatever the body's size.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { startWorker } from '../helpers/worker.js';
+import { MiB, peakRssGrowth, streamUpload } from '../helpers/large-bodies.js';
 
-const MiB = 1024 * 1024;
 const TOTAL = 512 * MiB;
 // Well under the body's size (buffering it would take at least 512 MiB); GC timing makes the
 // actual growth vary between about 70 and 130 MiB when other suites run alongside.
 const BOUND_MIB = 192;
-
-// Samples RSS while `work` runs and returns the peak growth over the starting RSS, in MiB.
-async function peakRssGrowth(work) {
-  const start = process.memoryUsage.rss();
-  let peak = start;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 5);
-  try {
-    await work();
-  } finally {
-    clearInterval(sampler);
-  }
-  return (Math.max(peak, process.memoryUsage.rss()) - start) / MiB;
-}
 
 test(`a ${TOTAL / MiB} MiB upload is streamed into the worker, not buffered`, async () => {
   const w = await startWorker(`export default { async fetch(request) {
@@ -34,25 +18,10 @@ test(`a ${TOTAL / MiB} MiB upload is streamed into the worker, not buffered`, as
     return new Response(String(bytes));
   } };`);
   try {
-    const chunk = Buffer.alloc(64 * 1024, 7);
     let answer = '';
-    const growth = await peakRssGrowth(() => new Promise((resolve, reject) => {
-      const req = http.request(`${w.url}/`, { method: 'POST', headers: { 'content-length': TOTAL } }, (res) => {
-        res.setEncoding('utf8');
-        res.on('data', (d) => (answer += d));
-        res.on('end', resolve);
-      });
-      req.on('error', reject);
-      let sent = 0;
-      const pump = () => {
-        while (sent < TOTAL) {
-          sent += chunk.length;
-          if (!req.write(chunk)) return req.once('drain', pump);
-        }
-        req.end();
-      };
-      pump();
-    }));
+    const growth = await peakRssGrowth(async () => {
+      answer = (await streamUpload(`${w.url}/`, TOTAL, { method: 'POST' })).text;
+    });
     assert.equal(answer, String(TOTAL));
     assert.ok(growth < BOUND_MIB, `server memory grew by ${growth.toFixed(1)} MiB`);
   } finally {

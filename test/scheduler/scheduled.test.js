@@ -6,12 +6,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startWorker } from '../helpers/worker.js';
+import { moduleBundle, startWorker } from '../helpers/worker.js';
 import { startDev } from '../helpers/dev-process.js';
 import { Worker } from '../../src/runtime/worker.js';
 import { CronScheduler } from '../../src/scheduler/cron-scheduler.js';
-
-const moduleBundle = (source) => ({ format: 'modules', mainModule: 'index.js', modules: [{ name: 'index.js', type: 'esm', content: source }], sourceMaps: {} });
 
 const RECORDER = `export default {
   fetch: () => new Response('fetch handler'),

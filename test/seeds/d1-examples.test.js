@@ -4,12 +4,11 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../../src/config/load.js';
-import { bundleWorker } from '../../src/bundle/bundle.js';
 import { bindingsFromConfig } from '../../src/runtime/bindings.js';
 import { startWorker } from '../helpers/worker.js';
+import { buildProject, project as writeProject, wranglerToml } from '../helpers/project.js';
 
 const BIN = new URL('../../bin/outpost.js', import.meta.url).pathname;
 const dirs = [];
@@ -20,28 +19,20 @@ after(() => {
 // A project in a temp dir inside the repo (so that npm packages resolve), built as `outpost dev`
 // builds it; `setupSql` is applied with `outpost d1 execute` before the worker starts.
 async function project(files, { toml = '', setupSql } = {}) {
-  const root = path.join(process.cwd(), 'test', '.tmp');
-  mkdirSync(root, { recursive: true });
-  const dir = mkdtempSync(path.join(root, 'd1-seed-'));
-  dirs.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
-  writeFileSync(path.join(dir, 'wrangler.toml'), `name = "seed"
-main = "src/index.js"
-compatibility_date = "2024-09-23"
-${toml}
+  const dir = writeProject({
+    ...files,
+    'wrangler.toml': wranglerToml({ name: 'seed', date: '2024-09-23', extra: `${toml}
 [[d1_databases]]
 binding = "DB"
 database_name = "seed-db"
 database_id = "4d6a0f5c-9a8e-4c1b-a3c2-6f1d2e3b4a59"
-`);
+` }),
+  }, 'd1-seed-');
+  dirs.push(dir);
   if (setupSql) {
     execFileSync(process.execPath, ['--no-node-snapshot', BIN, 'd1', 'execute', 'DB', '--command', setupSql], { cwd: dir, stdio: 'pipe' });
   }
-  const config = loadConfig({ cwd: dir });
-  const bundle = await bundleWorker(config);
+  const { config, bundle } = await buildProject(dir);
   return startWorker(bundle, {
     env: { bindings: bindingsFromConfig(config) },
     stateDir: path.join(dir, '.outpost', 'state'),

@@ -2,11 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorker } from '../helpers/worker.js';
-import { bundleWorker } from '../../src/bundle/bundle.js';
-import { loadConfig } from '../../src/config/load.js';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { buildProject, project, wranglerToml } from '../helpers/project.js';
 
 const FIVE_MINUTE_PROOF = `// worker.js - A complete API that runs globally
 export default {
@@ -47,11 +43,8 @@ export default {
 `;
 
 async function bundleProject(mainName, source) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'outpost-seed-'));
-  mkdirSync(path.join(dir, path.dirname(mainName)), { recursive: true });
-  writeFileSync(path.join(dir, mainName), source);
-  writeFileSync(path.join(dir, 'wrangler.toml'), `name = "seed"\nmain = "${mainName}"\ncompatibility_date = "2026-08-04"\n`);
-  return bundleWorker(loadConfig({ cwd: dir }));
+  const dir = project({ [mainName]: source, 'wrangler.toml': wranglerToml({ name: 'seed', main: mainName }) }, 'seed-');
+  return (await buildProject(dir)).bundle;
 }
 
 test('the 5-minute proof API', async () => {

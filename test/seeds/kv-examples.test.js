@@ -1,12 +1,9 @@
 // The guide's KV examples, run unmodified through real workers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { loadConfig } from '../../src/config/load.js';
-import { bundleWorker } from '../../src/bundle/bundle.js';
 import { bindingsFromConfig } from '../../src/runtime/bindings.js';
 import { startWorker } from '../helpers/worker.js';
+import { buildProject, project, wranglerToml } from '../helpers/project.js';
 
 // The rate limiter from "Real-World Patterns", verbatim, mounted on an itty-router app of the
 // same guide (itty-router 4, whose routers have `handle`).
@@ -43,22 +40,15 @@ export default {
 }
 `;
 
-async function buildProject(files, toml) {
-  const root = path.join(process.cwd(), 'test', '.tmp');
-  mkdirSync(root, { recursive: true });
-  const dir = mkdtempSync(path.join(root, 'seed-kv-'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
-  writeFileSync(path.join(dir, 'wrangler.toml'), `name = "seed-kv"\nmain = "src/index.ts"\ncompatibility_date = "2026-08-04"\n${toml}`);
-  const config = loadConfig({ cwd: dir });
-  return { config, bundle: await bundleWorker(config) };
-}
-
 test('the KV rate limiter lets 100 requests an hour through, then answers 429', async () => {
-  const { config, bundle } = await buildProject({ 'src/index.ts': RATE_LIMITED_API },
-    '[alias]\n"itty-router" = "itty-router-v4"\n\n[[kv_namespaces]]\nbinding = "KV"\nid = "rate-limits"\n');
+  const { config, bundle } = await buildProject(project({
+    'src/index.ts': RATE_LIMITED_API,
+    'wrangler.toml': wranglerToml({
+      name: 'seed-kv',
+      main: 'src/index.ts',
+      extra: '[alias]\n"itty-router" = "itty-router-v4"\n\n[[kv_namespaces]]\nbinding = "KV"\nid = "rate-limits"\n',
+    }),
+  }, 'seed-kv-'));
   const w = await startWorker(bundle, { env: { bindings: bindingsFromConfig(config) } });
   try {
     for (let i = 1; i <= 100; i++) {

@@ -4,21 +4,9 @@
 // state directory, as two deployed workers share a queue.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startDev } from '../helpers/dev-process.js';
-
-// Worker projects live under test/.tmp so that their npm imports (hono) resolve.
-function project(files) {
-  const root = path.join(process.cwd(), 'test', '.tmp');
-  mkdirSync(root, { recursive: true });
-  const dir = mkdtempSync(path.join(root, 'seed-queue-'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
+import { project } from '../helpers/project.js';
 
 // The sign-up route as the guide writes it; `insertData` (the guide's database write, elided
 // there) is stubbed in the project around it.
@@ -75,15 +63,15 @@ await message.ack();
 `;
 
 test('the Marathon sign-up: a Hono producer and a consumer acking each message, in two processes', async () => {
-  const state = project({ '.keep': '' });
+  const state = project({ '.keep': '' }, 'seed-queue-');
   const producerDir = project({
     'src/index.ts': SIGN_UP,
     'wrangler.toml': 'name = "sign-up"\nmain = "src/index.ts"\n\n[vars]\nDATABASE_URL = "postgres://db"\n\n[[queues.producers]]\nqueue = "registration-queue"\nbinding = "REGISTRATION_QUEUE"\n',
-  });
+  }, 'seed-queue-');
   const consumerDir = project({
     'src/index.ts': EMAIL_WORKER,
     'wrangler.toml': 'name = "email"\nmain = "src/index.ts"\n\n[[queues.consumers]]\nqueue = "registration-queue"\nmax_batch_size = 10 # optional: defaults to 10\nmax_batch_timeout = 60 # optional: defaults to 5 seconds\n',
-  });
+  }, 'seed-queue-');
   const producer = startDev(['--persist-to', state], producerDir);
   const consumer = startDev(['--persist-to', state], consumerDir);
   try {
@@ -145,7 +133,7 @@ test('the ingest consumer acks valid jobs; a poison job is retried and then dead
   const dir = project({
     'src/index.ts': INGEST,
     'wrangler.toml': `name = "ingest"\nmain = "src/index.ts"\n\n[triggers]\ncrons = ["0 6 * * *", "0 * * * *"]\n\n[[queues.producers]]\nqueue = "ingest-queue"\nbinding = "INGEST_QUEUE"\n\n[[queues.consumers]]\nqueue = "ingest-queue"\nmax_batch_size = 10\nmax_batch_timeout = 1\nmax_retries = 1\ndead_letter_queue = "ingest-dlq"\n`,
-  });
+  }, 'seed-queue-');
   const dev = startDev([], dir);
   try {
     const [, url] = await dev.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+)/);

@@ -2,15 +2,13 @@
 // project's wrangler.toml.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { loadConfig } from '../../src/config/load.js';
-import { bundleWorker } from '../../src/bundle/bundle.js';
 import { bindingsFromConfig } from '../../src/runtime/bindings.js';
 import { openR2Bucket } from '../../src/storage/r2-store.js';
 import { startWorker } from '../helpers/worker.js';
+import { buildProject, project, wranglerToml } from '../helpers/project.js';
 
 // "Upload to R2" with a presigned-URL endpoint. Workers' R2 binding has no createSignedUrl (and
 // `key` is not in scope there), so on Cloudflare the GET path throws: it must here too.
@@ -42,15 +40,14 @@ after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-async function buildProject(source) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'outpost-seed-r2-'));
+async function r2Project(source) {
+  const dir = project({
+    'src/index.js': source,
+    'wrangler.toml': wranglerToml({ name: 'seed-r2', extra: '\n[[r2_buckets]]\nbinding = "BUCKET"\nbucket_name = "my-bucket"\n' }),
+  }, 'seed-r2-');
   dirs.push(dir);
-  mkdirSync(path.join(dir, 'src'));
-  writeFileSync(path.join(dir, 'src', 'index.js'), source);
-  writeFileSync(path.join(dir, 'wrangler.toml'), `name = "seed-r2"\nmain = "src/index.js"\ncompatibility_date = "2026-08-04"\n\n[[r2_buckets]]\nbinding = "BUCKET"\nbucket_name = "my-bucket"\n`);
-  const config = loadConfig({ cwd: dir });
-  const stateDir = path.join(dir, '.outpost', 'state');
-  return { bundle: await bundleWorker(config), bindings: bindingsFromConfig(config), stateDir };
+  const { config, bundle } = await buildProject(dir);
+  return { bundle, bindings: bindingsFromConfig(config), stateDir: path.join(dir, '.outpost', 'state') };
 }
 
 async function readObject(stateDir, key) {
@@ -62,7 +59,7 @@ async function readObject(stateDir, key) {
 }
 
 test('upload-or-sign: PUT stores the request body; the GET path fails as on Cloudflare, and the worker keeps serving', async () => {
-  const { bundle, bindings, stateDir } = await buildProject(UPLOAD_OR_SIGN);
+  const { bundle, bindings, stateDir } = await r2Project(UPLOAD_OR_SIGN);
   const w = await startWorker(bundle, { env: { bindings }, stateDir });
   try {
     const body = randomBytes(256 * 1024);
@@ -100,7 +97,7 @@ test('upload-or-sign: PUT stores the request body; the GET path fails as on Clou
 });
 
 test('blob upload: request.blob() stored under uploads/<timestamp>', async () => {
-  const { bundle, bindings, stateDir } = await buildProject(BLOB_UPLOAD);
+  const { bundle, bindings, stateDir } = await r2Project(BLOB_UPLOAD);
   const w = await startWorker(bundle, { env: { bindings }, stateDir });
   try {
     const before = Date.now();

@@ -3,13 +3,12 @@
 // workers in one `outpost dev` (the guide's sign-up and email workers over RPC).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '../../src/runtime/worker.js';
-import { startWorker } from '../helpers/worker.js';
+import { moduleBundle, startWorker } from '../helpers/worker.js';
 import { startDev } from '../helpers/dev-process.js';
-
-const moduleBundle = (source) => ({ format: 'modules', mainModule: 'index.js', modules: [{ name: 'index.js', type: 'esm', content: source }], sourceMaps: {} });
+import { project } from '../helpers/project.js';
 
 const BACKEND = `import { WorkerEntrypoint } from 'cloudflare:workers';
 export default class Backend extends WorkerEntrypoint {
@@ -196,24 +195,13 @@ export class WorkerEmail extends WorkerEntrypoint {
 export default WorkerEmail;
 `;
 
-function project(files) {
-  const root = path.join(process.cwd(), 'test', '.tmp');
-  mkdirSync(root, { recursive: true });
-  const dir = mkdtempSync(path.join(root, 'services-'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
-
 test('outpost dev with two configs: the sign-up worker calls the email worker by name, over RPC and fetch', async () => {
   const signUp = project({
     'src/index.ts': SIGN_UP,
     'src/worker-email-types.ts': TYPES,
     'wrangler.toml': 'name = "sign-up"\nmain = "src/index.ts"\nservices = [\n{ binding = "WORKER_EMAIL", service = "worker-email" }\n]\n',
-  });
-  const email = project({ 'src/index.ts': EMAIL, 'wrangler.toml': 'name = "worker-email"\nmain = "src/index.ts"\n' });
+  }, 'services-');
+  const email = project({ 'src/index.ts': EMAIL, 'wrangler.toml': 'name = "worker-email"\nmain = "src/index.ts"\n' }, 'services-');
   const dev = startDev(['-c', path.join(signUp, 'wrangler.toml'), '-c', path.join(email, 'wrangler.toml')], signUp);
   try {
     const [, url] = await dev.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+)/);
@@ -237,8 +225,8 @@ test('outpost dev with two configs: the sign-up worker calls the email worker by
 });
 
 test('two configs with the same worker name are refused', async () => {
-  const a = project({ 'index.js': 'export default {}', 'wrangler.toml': 'name = "same"\nmain = "index.js"\n' });
-  const b = project({ 'index.js': 'export default {}', 'wrangler.toml': 'name = "same"\nmain = "index.js"\n' });
+  const a = project({ 'index.js': 'export default {}', 'wrangler.toml': 'name = "same"\nmain = "index.js"\n' }, 'services-');
+  const b = project({ 'index.js': 'export default {}', 'wrangler.toml': 'name = "same"\nmain = "index.js"\n' }, 'services-');
   const dev = startDev(['-c', path.join(a, 'wrangler.toml'), '-c', path.join(b, 'wrangler.toml')], a);
   const [code] = await new Promise((resolve) => dev.child.on('exit', (...args) => resolve(args)));
   assert.equal(code, 1);

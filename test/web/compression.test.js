@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
 import { IsolateHost } from '../../src/runtime/isolate-host.js';
 import { DEFAULT_LIMITS } from '../../src/runtime/worker.js';
-import { startWorker } from '../helpers/worker.js';
+import { moduleBundle, startWorker } from '../helpers/worker.js';
 import { runChecks, value, assertTypeError } from './run-checks.js';
 
 const FORMATS = {
@@ -200,7 +200,7 @@ test('host handles are released when streams finish, fail or are cancelled, and 
     return new Response('ok');
   } };`;
   const errors = [];
-  const bundle = { format: 'modules', mainModule: 'index.js', modules: [{ name: 'index.js', type: 'esm', content: source }], sourceMaps: {} };
+  const bundle = moduleBundle(source);
   const host = new IsolateHost(
     { name: 'handles', bundle, env: { vars: {}, secrets: {} }, limits: DEFAULT_LIMITS },
     { log() {}, error: (err) => errors.push(err) },

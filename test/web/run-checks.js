@@ -4,27 +4,36 @@
 import assert from 'node:assert/strict';
 import { startWorker } from '../helpers/worker.js';
 
-const PRELUDE = `
+// The source of `results` and check() for the top of a worker's module: what fn returns goes
+// through `encode`, what it throws through `describeError` (both given as source text).
+export function checkPrelude(describeError, encode = '(value) => value') {
+  return `
 const results = {};
-const describeError = (e) => ({
-  ctor: e?.constructor?.name ?? typeof e, name: e?.name, message: e?.message, code: e?.code,
-  isError: e instanceof Error, isDOMException: e instanceof DOMException,
-});
+const describeError = ${describeError};
+const encode = ${encode};
 async function check(name, fn) {
   try {
     const value = await fn();
-    results[name] = { value: value === undefined ? '<undefined>' : value };
+    results[name] = { value: value === undefined ? '<undefined>' : encode(value) };
   } catch (e) {
     results[name] = { error: describeError(e) };
   }
 }
 `;
+}
+
+const PRELUDE = checkPrelude(`(e) => ({
+  ctor: e?.constructor?.name ?? typeof e, name: e?.name, message: e?.message, code: e?.code,
+  isError: e instanceof Error, isDOMException: e instanceof DOMException,
+})`);
 
 // `source` is the body of the worker's fetch handler (with `request`, `env` and `ctx` in scope),
-// made of check() calls; `worker` holds startWorker's options (env, stateDir, ...). Returns
-// { results, logs } once the handler finished.
-export async function runChecks(source, { init, path = '/', worker: options } = {}) {
-  const worker = await startWorker(`${PRELUDE}
+// made of check() calls; `worker` holds startWorker's options (env, stateDir, ...). `prelude`,
+// the top of the worker's module, defines `results` and check() (a test may bring its own, with
+// imports and its own way of recording values and errors). Returns { results, logs } once the
+// handler finished.
+export async function runChecks(source, { init, path = '/', worker: options, prelude = PRELUDE } = {}) {
+  const worker = await startWorker(`${prelude}
 export default {
   async fetch(request, env, ctx) {
     ${source}
@@ -55,6 +64,24 @@ export function error(results, name) {
   assert.ok(r, `no check named ${name}`);
   assert.ok(r.error, `${name} did not throw (returned ${JSON.stringify(r.value)})`);
   return r.error;
+}
+
+// Asserts a check threw what `nodeThrows()` throws in Node: an error of the isolate (for a
+// prelude whose describeError records `own: e instanceof Error`, and `ctor`) of the same class,
+// with the same message and the same `fields`.
+export function assertSameError(results, name, nodeThrows, fields = ['code']) {
+  const e = error(results, name);
+  let expected;
+  try {
+    nodeThrows();
+  } catch (err) {
+    expected = err;
+  }
+  assert.ok(expected, `Node does not throw for ${name}`);
+  assert.equal(e.own, true, `${name}: not an Error of the isolate`);
+  assert.equal(e.ctor, expected.constructor.name, `${name}: ${JSON.stringify(e)}`);
+  assert.equal(e.message, expected.message, name);
+  for (const field of fields) assert.equal(e[field], expected[field], `${name}: ${field}`);
 }
 
 // Asserts a check threw a TypeError (the isolate's own), optionally with this message.

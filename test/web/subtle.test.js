@@ -1,7 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { runChecks, value, assertDOMException, assertTypeError } from './run-checks.js';
-import { startWorker } from '../helpers/worker.js';
+import { moduleBundle, startWorker } from '../helpers/worker.js';
 import * as subtleOps from '../../src/runtime/host-ops/subtle.js';
 import { IsolateHost } from '../../src/runtime/isolate-host.js';
 
@@ -586,7 +586,7 @@ test('the host lets go of keys the worker no longer holds', async () => {
   } };`;
   const host = new IsolateHost({
     name: 'gc',
-    bundle: { format: 'modules', mainModule: 'index.js', modules: [{ name: 'index.js', type: 'esm', content }], sourceMaps: {} },
+    bundle: moduleBundle(content),
     env: { vars: {}, secrets: {} },
     limits: { cpuMs: 10_000, memoryMb: 128, subrequests: 50, startupMs: 1000 },
   }, { log() {}, error() {} });

@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { WebSocket, WebSocketServer } from 'ws';
 import { startWorker } from '../helpers/worker.js';
 import { runChecks, value, error, assertTypeError } from './run-checks.js';
+import { until } from '../helpers/until.js';
 
 const SEED = `export default { async fetch(request, env) {
   if (request.headers.get('Upgrade') === 'websocket') {
@@ -54,14 +55,6 @@ function connect(url, path = '/', options = {}) {
   ws.opened.catch(() => {}); // awaited only by tests that expect the handshake to succeed
   return ws;
 }
-
-const until = async (condition, ms = 3000) => {
-  const end = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 const logged = (w, pattern) => w.logs.some((l) => pattern.test(l.message));
 

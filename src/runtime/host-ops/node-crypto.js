@@ -10,6 +10,7 @@
 // has). The work one call may ask for is bounded: it runs synchronously on this thread, inside
 // the worker's turn, so its CPU time is charged to the worker, but nothing can interrupt it.
 import crypto from 'node:crypto';
+import { guarded, HandleTable, TAG } from './host-handles.js';
 
 const { KeyObject } = crypto;
 
@@ -60,73 +61,36 @@ const MAX_UPDATES = 4096;
 
 // ---- errors ----
 
-// Errors cross as a value, not through the bridge's own error path, so that the isolate can
-// rebuild them with their code and OpenSSL details.
-export const TAG = 'outpost:tag';
-
 function nodeError(Ctor, code, message) {
   const error = new Ctor(message);
   if (code) error.code = code;
   return error;
 }
 
-const ERROR_CLASSES = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError']);
-
-export function errorValue(err) {
-  const name = ERROR_CLASSES.has(err?.constructor?.name) ? err.constructor.name : 'Error';
-  const props = {};
-  if (err !== null && typeof err === 'object') {
-    for (const key of Object.keys(err)) {
-      const value = err[key];
-      if (['string', 'number', 'boolean'].includes(typeof value)) props[key] = value;
-      else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) props[key] = [...value];
-    }
-  }
-  return { [TAG]: 'err', v: [name, String(err?.message ?? err), props] };
-}
-
-export function guarded(fn) {
-  return (...args) => {
-    try {
-      return fn(...args);
-    } catch (err) {
-      return errorValue(err);
-    }
-  };
-}
-
 // ---- the table ----
 
-function table(host) {
-  host.nodeCrypto ??= new Map();
-  return host.nodeCrypto;
-}
+const objects = new HandleTable('nodeCrypto', {
+  missing: 'Not a node:crypto object of this worker.',
+  onRelease(host, found) {
+    if (found.secretBytes) host.nodeCryptoSecretBytes -= found.secretBytes;
+  },
+});
 
 function add(host, kind, object, secretBytes = 0) {
-  const objects = table(host);
-  if (objects.size >= MAX_OBJECTS) throw new RangeError('Too many live node:crypto objects in this worker.');
+  const table = objects.of(host);
+  if (table.size >= MAX_OBJECTS) throw new RangeError('Too many live node:crypto objects in this worker.');
   if (secretBytes > 0) {
     const total = (host.nodeCryptoSecretBytes ?? 0) + secretBytes;
     if (total > MAX_SECRET_BYTES) throw new RangeError('The secret keys of this worker exceed the size limit.');
     host.nodeCryptoSecretBytes = total;
   }
   const id = host.nextId++;
-  objects.set(id, { kind, object, secretBytes });
+  table.set(id, { kind, object, secretBytes });
   return id;
 }
 
-function entry(host, id) {
-  const found = typeof id === 'number' ? table(host).get(id) : undefined;
-  if (!found) throw new TypeError('Not a node:crypto object of this worker.');
-  return found;
-}
-
-function release(host, id) {
-  const found = table(host).get(id);
-  if (!found) return;
-  table(host).delete(id);
-  if (found.secretBytes) host.nodeCryptoSecretBytes -= found.secretBytes;
-}
+const entry = (host, id) => objects.get(host, id);
+const release = (host, id) => objects.release(host, id);
 
 // ---- values crossing ----
 
@@ -556,8 +520,5 @@ export const ops = {
     return toIsolate(host, object.digest(outputEncoding));
   }),
   // The isolate lets go of objects it garbage-collected, or finished with.
-  ncRelease: (host, ids) => {
-    if (!Array.isArray(ids)) return;
-    for (const id of ids) release(host, id);
-  },
+  ncRelease: objects.releaseOp,
 };

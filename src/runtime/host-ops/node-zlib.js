@@ -8,7 +8,8 @@
 // Workers' zlib has deflate, gzip and brotli, not zstd. Output is bounded by the worker's
 // memory limit, so that a small input cannot make the host allocate without bound.
 import zlib from 'node:zlib';
-import { errorValue, fromIsolate, guarded, toIsolate } from './node-crypto.js';
+import { errorValue, guarded, HandleTable } from './host-handles.js';
+import { fromIsolate, toIsolate } from './node-crypto.js';
 
 const SYNC = {
   deflate: zlib.deflateSync,
@@ -40,21 +41,13 @@ const DEFAULT_MEMORY_MB = 128;
 
 const outputLimit = (host) => (host.limits?.memoryMb ?? DEFAULT_MEMORY_MB) * 1024 * 1024;
 
-function table(host) {
-  host.nodeZlib ??= new Map();
-  return host.nodeZlib;
-}
+// The isolate's engines (EngineHandles), by handle.
+const streams = new HandleTable('nodeZlib', {
+  missing: 'This zlib stream has been closed.',
+  onRelease: (host, stream) => stream.close(),
+});
 
-function streamOf(host, id) {
-  const stream = typeof id === 'number' ? table(host).get(id) : undefined;
-  if (!stream) throw new TypeError('This zlib stream has been closed.');
-  return stream;
-}
-
-function release(host, id) {
-  table(host).get(id)?.close();
-  table(host).delete(id);
-}
+const streamOf = (host, id) => streams.get(host, id);
 
 // The options with maxOutputLength no larger than the worker's memory.
 function boundedOptions(host, options) {
@@ -153,10 +146,10 @@ export const ops = {
   // A streaming engine: [id, its settings].
   nzCreate: guarded((host, mode, options) => {
     if (typeof mode !== 'string' || !Object.hasOwn(CREATE, mode)) throw new TypeError(`Unknown zlib class: ${mode}`);
-    if (table(host).size >= MAX_STREAMS) throw new RangeError('Too many open zlib streams in this worker.');
+    if (streams.of(host).size >= MAX_STREAMS) throw new RangeError('Too many open zlib streams in this worker.');
     const engine = CREATE[mode](fromIsolate(host, options));
     const id = host.nextId++;
-    table(host).set(id, new EngineHandle(engine, outputLimit(host)));
+    streams.of(host).set(id, new EngineHandle(engine, outputLimit(host)));
     return [id, {
       chunkSize: engine._chunkSize,
       flush: engine._defaultFlushFlag,
@@ -191,8 +184,5 @@ export const ops = {
     return null;
   }),
   // Closes streams the isolate ended, destroyed or garbage-collected.
-  nzClose: (host, ids) => {
-    if (!Array.isArray(ids)) return;
-    for (const id of ids) release(host, id);
-  },
+  nzClose: streams.releaseOp,
 };

@@ -2,7 +2,7 @@
 // event for both module workers (`export default { fetch }`, or a WorkerEntrypoint class) and
 // service-worker scripts (`addEventListener("fetch", ...)`), the execution context, and the
 // response body pump. The scheduled and queue events (scheduled.js, queue.js) use the same
-// invocations and handler lookup.
+// invocations and handler lookup, through dispatchHandlerEvent.
 import { hostCall } from './internal/bridge.js';
 import { kBodySource, kExpectedLength } from './internal/symbols.js';
 import { hostReadable, pumpToHost } from './streams.js';
@@ -158,6 +158,28 @@ export function callHandler(name, invocation, argument, makeEvent) {
     else listener.handleEvent(event);
   }
   return { event };
+}
+
+// Runs the worker's handler of event `name` ('scheduled', 'queue') as invocation `id`:
+// `prepare(invocation)` returns [argument, makeEvent] for callHandler. What it throws, or what the
+// handler throws or rejects with, is reported as uncaught and fails the event. Once the handler
+// and its waitUntil() work have settled, the host is told the outcome, `outcome(ok)`.
+export function dispatchHandlerEvent(id, name, prepare, outcome) {
+  const invocation = new Invocation(id);
+  let ok = true;
+  let result;
+  try {
+    const [argument, makeEvent] = prepare(invocation);
+    result = callHandler(name, invocation, argument, makeEvent);
+  } catch (err) {
+    result = Promise.reject(err);
+  }
+  Promise.resolve(result)
+    .catch((err) => {
+      ok = false;
+      hostCall('uncaught', id, describeError(err), name);
+    })
+    .then(() => invocation.settle(() => hostCall('eventOutcome', id, outcome(ok))));
 }
 
 function callFetchHandler(request, invocation) {

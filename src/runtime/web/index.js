@@ -175,11 +175,10 @@ function installBuiltins(global, compat) {
   });
 }
 
-// process.env as Workers populates it: the worker's string vars and its secrets.
+// process.env as Workers populates it: the worker's vars and secrets (node:process shows a JSON
+// var as its JSON text).
 function processEnv({ vars, secrets }) {
-  const env = {};
-  for (const [name, value] of Object.entries({ ...vars, ...secrets })) if (typeof value === 'string') env[name] = value;
-  return env;
+  return { ...vars, ...secrets };
 }
 
 function enter(time, kind, a, b, c, d, e, f) {

@@ -4,7 +4,7 @@
 // in Workers (later contradicting calls only log a warning).
 import { hostCall } from './internal/bridge.js';
 import { Event } from './events.js';
-import { Invocation, callHandler, describeError } from './dispatch.js';
+import { dispatchHandlerEvent } from './dispatch.js';
 
 const kCreate = Symbol('create');
 const MAX_DELAY_SECONDS = 43_200;
@@ -180,22 +180,11 @@ function decodeBody(contentType, body) {
 // Entered by the host with a batch of messages: [[id, timestamp ms, contentType, body,
 // attempts], ...]. The decisions are reported once the handler and its waitUntil() work settled.
 export function dispatchQueue(id, queueName, rows) {
-  const invocation = new Invocation(id);
   const decisions = new Decisions();
-  let ok = true;
-  let result;
-  try {
+  dispatchHandlerEvent(id, 'queue', (invocation) => {
     const messages = rows.map(([messageId, timestamp, contentType, body, attempts]) =>
       new Message(kCreate, messageId, timestamp, decodeBody(contentType, body), attempts, decisions));
     const batch = new MessageBatch(kCreate, queueName, messages, decisions);
-    result = callHandler('queue', invocation, batch, () => new QueueEvent(kCreate, batch, invocation));
-  } catch (err) {
-    result = Promise.reject(err);
-  }
-  Promise.resolve(result)
-    .catch((err) => {
-      ok = false;
-      hostCall('uncaught', id, describeError(err), 'queue');
-    })
-    .then(() => invocation.settle(() => hostCall('eventOutcome', id, decisions.report(ok))));
+    return [batch, () => new QueueEvent(kCreate, batch, invocation)];
+  }, (ok) => decisions.report(ok));
 }

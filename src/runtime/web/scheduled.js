@@ -1,8 +1,7 @@
 // The scheduled event (Cron Triggers): `scheduled(controller, env, ctx)` of a module worker or a
 // WorkerEntrypoint, or `addEventListener("scheduled", ...)` in a service-worker script.
-import { hostCall } from './internal/bridge.js';
 import { Event } from './events.js';
-import { Invocation, callHandler, describeError } from './dispatch.js';
+import { dispatchHandlerEvent } from './dispatch.js';
 
 const kCreate = Symbol('create');
 
@@ -67,19 +66,9 @@ export class ScheduledEvent extends Event {
 // Entered by the host when a cron trigger fires. The outcome ([handler succeeded, noRetry])
 // is reported once the handler and its waitUntil() work have settled.
 export function dispatchScheduled(id, cron, scheduledTime) {
-  const invocation = new Invocation(id);
-  const outcome = { ok: true, noRetry: false };
-  const controller = new ScheduledController(kCreate, cron, scheduledTime, outcome);
-  let result;
-  try {
-    result = callHandler('scheduled', invocation, controller, () => new ScheduledEvent(kCreate, controller, invocation));
-  } catch (err) {
-    result = Promise.reject(err);
-  }
-  Promise.resolve(result)
-    .catch((err) => {
-      outcome.ok = false;
-      hostCall('uncaught', id, describeError(err), 'scheduled');
-    })
-    .then(() => invocation.settle(() => hostCall('eventOutcome', id, [outcome.ok, outcome.noRetry])));
+  const outcome = { noRetry: false };
+  dispatchHandlerEvent(id, 'scheduled', (invocation) => {
+    const controller = new ScheduledController(kCreate, cron, scheduledTime, outcome);
+    return [controller, () => new ScheduledEvent(kCreate, controller, invocation)];
+  }, (ok) => [ok, outcome.noRetry]);
 }

@@ -507,10 +507,15 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
     } else {
       const state = platformState(value, constructor);
       if (state !== null) {
-        keys = [...state, ...keys.filter((k) => !state.includes(k))];
+        // Accessors first; the implementation's own underscore-prefixed state is left out.
+        keys = [...state, ...keys.filter((k) => !state.includes(k) && !(typeof k === 'string' && k.startsWith('_')))];
         (ctx.platformObjects ??= new WeakSet()).add(value);
+        if (typeof value.entries === 'function' && typeof value[Symbol.iterator] === 'function') {
+          formatter = formatPlatformEntries;
+          keys = keys.filter((k) => k !== 'size');
+        }
       }
-      if (keys.length === 0 && protoProps === undefined) {
+      if (keys.length === 0 && protoProps === undefined && (formatter === getEmptyFormatArray || value.entries().next().done)) {
         return `${getCtxName(constructor, tag, 'Object')}{}`;
       }
       braces[0] = `${getCtxName(constructor, tag, 'Object')}{`;
@@ -877,6 +882,17 @@ function platformState(value, constructor) {
     }
   }
   return keys;
+}
+
+// The entries of an iterable platform object (Headers, URLSearchParams, FormData).
+function formatPlatformEntries(ctx, value, recurseTimes) {
+  const output = [];
+  ctx.indentationLvl += 2;
+  for (const [k, v] of value.entries()) {
+    output.push(`${formatValue(ctx, k, recurseTimes)} => ${formatValue(ctx, v, recurseTimes)}`);
+  }
+  ctx.indentationLvl -= 2;
+  return output;
 }
 
 function formatNumber(fn, number, numericSeparator) {

@@ -35,6 +35,12 @@ function inspectValue(value) {
   });
 }
 
+// Two rendered lines are the same line when they differ only by a trailing comma (the last
+// element of a list has none); the one with the comma is shown.
+function sameLine(a, b) {
+  return a === b || `${a},` === b || a === `${b},`;
+}
+
 // A line diff of two renderings: unchanged lines indented, lines only in "actual" marked +,
 // lines only in "expected" marked -.
 function diffLines(actualLines, expectedLines) {
@@ -46,15 +52,15 @@ function diffLines(actualLines, expectedLines) {
   const lcs = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      lcs[i][j] = actualLines[i] === expectedLines[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+      lcs[i][j] = sameLine(actualLines[i], expectedLines[j]) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
     }
   }
   const out = [];
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
-    if (i < n && j < m && actualLines[i] === expectedLines[j]) {
-      out.push(`  ${actualLines[i]}`);
+    if (i < n && j < m && sameLine(actualLines[i], expectedLines[j])) {
+      out.push(`  ${actualLines[i].length >= expectedLines[j].length ? actualLines[i] : expectedLines[j]}`);
       i++;
       j++;
     } else if (j < m && (i === n || lcs[i][j + 1] >= lcs[i + 1][j])) {
@@ -74,24 +80,32 @@ function diffLines(actualLines, expectedLines) {
   return out;
 }
 
-// Long runs of unchanged lines are cut down to the lines around the changes (and the first two
-// lines), with "..." where lines were left out.
+// Long runs of unchanged lines are cut down as Node cuts them: the first five lines of a run are
+// shown, and before the next change "..." and the run's last line (or the one or two lines left).
+const kNopLinesToCollapse = 5;
+
 function collapse(diff) {
-  const changed = diff.map((line) => line[0] !== ' ');
-  const lastChange = changed.lastIndexOf(true);
-  const keep = diff.map((line, i) => {
-    if (changed[i] || i < 2 || (i > lastChange && i - lastChange <= 3)) return true;
-    for (let d = 1; d <= 2; d++) if (changed[i + d]) return true;
-    return changed[i - 1] === true;
-  });
   const lines = [];
   let skipped = false;
+  let nopCount = 0;
   for (let i = 0; i < diff.length; i++) {
-    if (keep[i]) {
+    const isNop = diff[i][0] === ' ';
+    if (i > 0 && diff[i - 1][0] === ' ' && !isNop) {
+      if (nopCount === kNopLinesToCollapse + 1) {
+        lines.push(diff[i - 1]);
+      } else if (nopCount === kNopLinesToCollapse + 2) {
+        lines.push(diff[i - 2], diff[i - 1]);
+      } else if (nopCount >= kNopLinesToCollapse + 3) {
+        lines.push('...', diff[i - 1]);
+        skipped = true;
+      }
+      nopCount = 0;
+    }
+    if (!isNop) {
       lines.push(diff[i]);
-    } else if (lines[lines.length - 1] !== '...') {
-      lines.push('...');
-      skipped = true;
+    } else {
+      if (nopCount < kNopLinesToCollapse) lines.push(diff[i]);
+      nopCount++;
     }
   }
   return { lines, skipped };
@@ -122,7 +136,7 @@ function createErrDiff(actual, expected, operator) {
     return `${base}\n\n${actualLines.join('\n')}\n`;
   }
   const { lines, skipped } = collapse(diffLines(actualLines, expectedLines));
-  return `${kReadableOperator[operator]}\n+ actual - expected${skipped ? ' ... Lines skipped' : ''}\n\n${lines.join('\n')}${indicator}`;
+  return `${kReadableOperator[operator]}\n+ actual - expected${skipped ? '\n... Skipped lines' : ''}\n\n${lines.join('\n').trimEnd()}${indicator}\n`;
 }
 
 export class AssertionError extends Error {

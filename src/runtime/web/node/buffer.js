@@ -6,6 +6,7 @@
 // (<Buffer 68 69>). The module adds what node:buffer exports besides: constants, atob/btoa,
 // Blob/File, isUtf8/isAscii, transcode.
 import * as jspmBuffer from '@jspm/core/nodelibs/buffer';
+import { decodeUtf8 } from '../encoding.js';
 import { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_OUT_OF_RANGE, ERR_UNKNOWN_ENCODING, nodeError } from './_errors.js';
 
 export const Buffer = jspmBuffer.Buffer;
@@ -118,9 +119,20 @@ if (!proto[patched]) {
     return Buffer.from(bytes);
   });
 
+  // UTF-8 is decoded as Node decodes it (each maximal invalid subsequence becomes one U+FFFD,
+  // a BOM is kept), by the runtime's WHATWG decoder.
+  const utf8Slice = (buf, start, end) => {
+    const length = buf.length;
+    start = start === undefined || start < 0 ? 0 : Math.trunc(start) || 0;
+    end = end === undefined || end > length ? length : Math.trunc(end) || 0;
+    if (end <= start) return '';
+    return decodeUtf8(Uint8Array.prototype.subarray.call(buf, start, end), { stripBOM: false });
+  };
+
   define(proto, 'toString', function toString(encoding, start, end) {
-    if (arguments.length === 0) return original.toString.call(this);
+    if (arguments.length === 0) return utf8Slice(this);
     const name = normalizeEncoding(encoding);
+    if (name === 'utf8') return utf8Slice(this, start, end);
     if (name === 'base64url') return toBase64Url(original.toString.call(this, 'base64', start, end));
     return original.toString.call(this, name, start, end);
   });

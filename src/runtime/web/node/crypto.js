@@ -7,60 +7,12 @@
 // Hash, Hmac, Cipheriv and Decipheriv are stream.Transforms and Sign and Verify stream.Writables,
 // as in Node, but node:stream is only loaded once one is used as a stream (see LazyStream).
 import { hostCall } from '../internal/bridge.js';
-
-// ---- Buffer and streams, from their own modules ----
-
-let BufferClass = null;
-function bufferClass() {
-  BufferClass ??= require('./buffer.js').Buffer;
-  return BufferClass;
-}
-
-const streamModule = () => require('./stream.js');
-
-function toBuffer(bytes) {
-  return bufferClass().from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
+import {
+  bufferClass, describeReceived, hostEncoder, invalidArgType, isAnyArrayBuffer, LiveHandles, makeError, MAX_DEPTH,
+  rebuildError, streamModule, TAG, toBuffer, validateFunction,
+} from './_host-handles.js';
 
 // ---- errors ----
-
-const TAG = 'outpost:tag';
-const ERROR_CLASSES = { Error, TypeError, RangeError, SyntaxError };
-
-// An error as Node makes them: `code` set, and a stack that starts "TypeError [CODE]: ...".
-function withCode(error, Ctor, code) {
-  error.name = `${Ctor.name} [${code}]`;
-  // eslint-disable-next-line no-unused-expressions
-  error.stack;
-  delete error.name;
-  return error;
-}
-
-function makeError(Ctor, code, message) {
-  const error = new Ctor(message);
-  if (code === undefined) return error;
-  error.code = code;
-  return withCode(error, Ctor, code);
-}
-
-// Node's description of a value in its argument errors ("Received ...").
-function describeReceived(value) {
-  if (value === null || value === undefined) return ` Received ${value}`;
-  if (typeof value === 'function') return ` Received function ${value.name}`;
-  if (typeof value === 'object') {
-    const name = value.constructor?.name;
-    return typeof name === 'string' && name !== '' ? ` Received an instance of ${name}` : ` Received ${String(value)}`;
-  }
-  let shown = typeof value === 'string' ? value : typeof value === 'bigint' ? `${value}n` : String(value);
-  if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
-  if (typeof value === 'string') shown = `'${shown}'`;
-  return ` Received type ${typeof value} (${shown})`;
-}
-
-function invalidArgType(name, expected, value) {
-  const what = name.includes('.') ? 'property' : 'argument';
-  return makeError(TypeError, 'ERR_INVALID_ARG_TYPE', `The "${name}" ${what} must be ${expected}.${describeReceived(value)}`);
-}
 
 function outOfRange(name, range, value) {
   return makeError(RangeError, 'ERR_OUT_OF_RANGE', `The value of "${name}" is out of range. It must be ${range}. Received ${formatNumber(value)}`);
@@ -74,10 +26,6 @@ function formatNumber(value) {
   return `${value < 0 ? '-' : ''}${out}`;
 }
 
-function validateFunction(value, name) {
-  if (typeof value !== 'function') throw invalidArgType(name, 'of type function', value);
-}
-
 function validateObject(value, name) {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidArgType(name, 'of type object', value);
 }
@@ -86,77 +34,26 @@ function notSupported(what) {
   return makeError(Error, 'ERR_METHOD_NOT_IMPLEMENTED', `The ${what} method is not implemented`);
 }
 
-function rebuildError([name, message, props]) {
-  const Ctor = ERROR_CLASSES[name] ?? Error;
-  const error = new Ctor(message);
-  if (props) Object.assign(error, props);
-  // (OpenSSL's errors carry a code too, but Node's stack for them names none.)
-  return typeof props?.code === 'string' && props.library === undefined ? withCode(error, Ctor, props.code) : error;
-}
+// (OpenSSL's errors carry a code too, but Node's stack for them names none.)
+const rebuildCryptoError = (value) => rebuildError(value, (props) => props.library === undefined);
 
 // ---- values crossing to the host and back ----
 
-const MAX_DEPTH = 8;
 let keyHandleOf = () => undefined;
 const isCryptoKey = (value) => typeof globalThis.CryptoKey === 'function' && value instanceof globalThis.CryptoKey;
 
-// The bytes of a view, as a Uint8Array that crosses without dragging the rest of its buffer.
-function viewBytes(view) {
-  const whole = view.buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength;
-  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  return whole ? bytes : bytes.slice();
-}
-
-const isAnyArrayBuffer = (value) => value instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer);
-
-function constructorName(value) {
-  try {
-    const name = value.constructor?.name;
-    return typeof name === 'string' ? name : 'Object';
-  } catch {
-    return 'Object';
-  }
-}
-
-// A value as the host rebuilds it for Node (see fromIsolate in host-ops/node-crypto.js).
-function toHost(value, depth = 0) {
-  switch (typeof value) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-    case 'undefined':
-      return value;
-    case 'bigint':
-      return { [TAG]: 'big', v: value.toString() };
-    case 'symbol':
-      return { [TAG]: 'sym', name: value.description ?? '' };
-    case 'function':
-      return { [TAG]: 'fn', name: typeof value.name === 'string' ? value.name : '' };
-    default:
-      break;
-  }
-  if (value === null) return null;
-  if (ArrayBuffer.isView(value)) {
-    if (value instanceof Uint8Array) return viewBytes(value);
-    return { [TAG]: 'view', type: value instanceof DataView ? 'DataView' : constructorName(value), v: viewBytes(value) };
-  }
-  if (isAnyArrayBuffer(value)) return { [TAG]: 'ab', v: new Uint8Array(value.slice(0)) };
+// A value as the host rebuilds it for Node: KeyObjects and X509Certificates cross as their
+// handles; a CryptoKey cannot cross.
+const toHost = hostEncoder((value, depth) => {
   const handle = keyHandleOf(value);
   if (handle !== undefined) return { [TAG]: 'key', v: handle };
   const state = states.get(value);
   if (state !== undefined && value instanceof X509Certificate) return { [TAG]: 'obj', v: state.id };
-  if (depth >= MAX_DEPTH) return { [TAG]: 'inst', name: 'Object' };
-  if (Array.isArray(value)) return value.map((item) => toHost(item, depth + 1));
-  if (isCryptoKey(value)) {
+  if (depth < MAX_DEPTH && !Array.isArray(value) && isCryptoKey(value)) {
     throw makeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'A CryptoKey cannot be used with node:crypto in this runtime: use a KeyObject (crypto.createSecretKey, createPublicKey or createPrivateKey).');
   }
-  const proto = Object.getPrototypeOf(value);
-  // (An object of the worker's that looks like a tagged value is just an object.)
-  if ((proto !== Object.prototype && proto !== null) || Object.hasOwn(value, TAG)) return { [TAG]: 'inst', name: constructorName(value) };
-  const out = {};
-  for (const key of Object.keys(value)) out[key] = toHost(value[key], depth + 1);
-  return out;
-}
+  return undefined;
+});
 
 let makeKeyObject;
 // What a host method returns when it returned its own object.
@@ -172,7 +69,7 @@ function fromHost(value) {
     case undefined:
       break;
     case 'err':
-      throw rebuildError(value.v);
+      throw rebuildCryptoError(value.v);
     case 'ab':
       return value.v.buffer;
     case 'big':
@@ -204,32 +101,11 @@ function call(name, ...args) {
 
 // ---- host objects and their lifetimes ----
 
-// Objects whose host side is still alive, by handle. Those garbage-collected here are released
-// on the host from time to time, so a worker that drops its objects does not grow the host.
-const live = new Map();
-let sweepAt = 256;
-
-function sweep() {
-  const dead = [];
-  for (const [id, ref] of live) {
-    if (ref.deref() === undefined) {
-      live.delete(id);
-      dead.push(id);
-    }
-  }
-  if (dead.length) hostCall('ncRelease', dead);
-  sweepAt = Math.max(256, live.size * 2);
-}
-
-function track(object, id) {
-  live.set(id, new WeakRef(object));
-  if (live.size >= sweepAt) sweep();
-}
-
+// Objects whose host side is still alive, by handle.
+const handles = new LiveHandles('ncRelease', 256);
+const track = (object, id) => handles.track(object, id);
 // Finished with on the host already (a terminal method succeeded).
-function untrack(id) {
-  live.delete(id);
-}
+const untrack = (id) => handles.untrack(id);
 
 function newObject(kind, args) {
   const result = hostCall('ncNew', kind, hostArgs(args));

@@ -231,8 +231,21 @@ function promiseForm(rrtype) {
   return (name, options) => resolveAsync(name, rrtype, Boolean(options?.ttl));
 }
 
-class PromiseResolver {
+// What both resolvers (callback and promise) have, as Node's ResolverBase.
+class ResolverBase {
+  getServers() {
+    return getServers();
+  }
+  setServers(servers) {
+    setServers(servers);
+  }
+  setLocalAddress() {}
+  cancel() {}
+}
+
+class PromiseResolver extends ResolverBase {
   constructor() {
+    super();
     for (const [method, rrtype] of Object.entries(RESOLVERS)) this[method] = promiseForm(rrtype);
   }
   resolve(name, rrtype = 'A') {
@@ -244,14 +257,6 @@ class PromiseResolver {
   reverse(ip) {
     return reverseAsync(ip);
   }
-  getServers() {
-    return getServers();
-  }
-  setServers(servers) {
-    setServers(servers);
-  }
-  setLocalAddress() {}
-  cancel() {}
 }
 
 const constants = {
@@ -285,8 +290,9 @@ export const promises = {
 };
 for (const method of Object.keys(RESOLVERS)) promises[method] = defaultPromiseResolver[method];
 
-export class Resolver {
+export class Resolver extends ResolverBase {
   constructor() {
+    super();
     for (const [method, rrtype] of Object.entries(RESOLVERS)) this[method] = callbackForm(rrtype);
   }
   resolve(name, rrtype, callback) {
@@ -298,14 +304,6 @@ export class Resolver {
   reverse(ip, callback) {
     return reverse(ip, callback);
   }
-  getServers() {
-    return getServers();
-  }
-  setServers(servers) {
-    setServers(servers);
-  }
-  setLocalAddress() {}
-  cancel() {}
 }
 
 export default {

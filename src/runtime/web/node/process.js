@@ -39,11 +39,35 @@ export const ppid = 0;
 export const allowedNodeEnvironmentFlags = new Set();
 export const features = Object.freeze({ cached_builtins: true, debug: false, inspector: false, require_module: false, tls: true });
 
+// Whether a var round-trips through JSON without losing anything (plain objects and arrays of
+// JSON values, no cycles), as workerd decides which non-string vars process.env shows.
+function isJsonSerializable(value, seen = new Set()) {
+  switch (typeof value) {
+    case 'boolean':
+    case 'number':
+    case 'string':
+      return true;
+    case 'object': {
+      if (value === null) return true;
+      if (seen.has(value)) return false;
+      seen.add(value);
+      const proto = Object.getPrototypeOf(value);
+      if (proto === Object.prototype) return Object.values(value).every((v) => isJsonSerializable(v, seen));
+      if (proto === Array.prototype) return value.every((v) => isJsonSerializable(v, seen));
+      return false;
+    }
+    default:
+      return false;
+  }
+}
+
 // process.env: a plain object behind a proxy that keeps every value a string, as Node's does.
+// String vars appear as they are; other JSON-representable vars as their JSON, as in workerd.
 function createEnv(initial) {
   const target = {};
   for (const [key, value] of Object.entries(initial ?? {})) {
     if (typeof value === 'string') target[key] = value;
+    else if (isJsonSerializable(value)) target[key] = JSON.stringify(value);
   }
   return new Proxy(target, {
     set(obj, prop, value) {
@@ -422,7 +446,7 @@ export const kill = undefined;
 export const ref = undefined;
 export const unref = undefined;
 
-const process = {
+const processObject = {
   version, versions, title, argv, argv0, execArgv, arch, platform, config, pid, ppid, getegid, getgid, getgroups,
   geteuid, getuid, setegid, setgid, setgroups, seteuid, setuid, initgroups, setSourceMapsEnabled, getSourceMapsSupport,
   nextTick, emitWarning, env, exit, abort, getBuiltinModule, features, allowedNodeEnvironmentFlags, kill, ref, unref,
@@ -431,7 +455,11 @@ const process = {
   noDeprecation, permission, release, report, resourceUsage, send, traceDeprecation, throwDeprecation,
   sourceMapsEnabled, stdin, stdout, stderr, threadCpuUsage,
 };
-Object.setPrototypeOf(process, EventEmitter.prototype);
+// As in Node, process is an instance of a `process` class that extends EventEmitter.
+const ProcessPrototype = Object.create(EventEmitter.prototype, {
+  constructor: { value: function process() {}, writable: true, enumerable: false, configurable: true },
+});
+const process = Object.setPrototypeOf(processObject, ProcessPrototype);
 EventEmitter.call(process);
 Object.defineProperty(process, Symbol.toStringTag, { value: 'process', writable: false, enumerable: false, configurable: true });
 

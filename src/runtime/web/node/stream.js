@@ -4,10 +4,11 @@
 // EventEmitter. Added here: the Web streams adapters (Readable/Writable/Duplex .fromWeb and
 // .toWeb, which that build leaves unimplemented) and duplexPair.
 //
-// That implementation schedules its callbacks with @jspm/core's process.nextTick, which runs
-// them on a zero-delay timer rather than as a microtask: stream events therefore come one timer
-// turn later than in Workers, and (timers being available only while an event is handled)
-// streams can only flow while an event is handled, not at global scope.
+// That implementation schedules its callbacks with @jspm/core's process.nextTick. Until the
+// prelude builder maps @jspm/core's process shim to node:process (_jspm-process.js), that is a
+// zero-delay timer rather than Workers' microtask: stream events then come one timer turn later
+// than in Workers, and (timers being available only while an event is handled) streams flow
+// only while an event is handled, not at global scope.
 import * as jspmStream from '@jspm/core/nodelibs/stream';
 import { ERR_INVALID_ARG_TYPE } from './_errors.js';
 
@@ -27,6 +28,9 @@ export const isDisturbed = Stream.isDisturbed;
 export const isErrored = Stream.isErrored;
 export const isReadable = Stream.isReadable;
 export const isWritable = Stream.isWritable;
+// Node 22's default for byte streams (64 KiB; readable-stream still has Node 18's 16 KiB).
+Stream.setDefaultHighWaterMark(false, 65536);
+
 export const getDefaultHighWaterMark = Stream.getDefaultHighWaterMark;
 export const setDefaultHighWaterMark = Stream.setDefaultHighWaterMark;
 export const promises = Stream.promises;
@@ -247,18 +251,21 @@ function duplexFromWeb(pair, options = {}) {
   const { readable: readableStream, writable: writableStream } = pair;
   if (!isReadableStream(readableStream)) throw ERR_INVALID_ARG_TYPE('pair.readable', 'ReadableStream', readableStream);
   if (!isWritableStream(writableStream)) throw ERR_INVALID_ARG_TYPE('pair.writable', 'WritableStream', writableStream);
-  const readable = readableFromWeb(readableStream, options);
-  const writable = writableFromWeb(writableStream, options);
+  const { allowHalfOpen = true, objectMode = false, decodeStrings = true, encoding, highWaterMark, signal } = options ?? {};
+  const readable = readableFromWeb(readableStream, { objectMode });
+  const writable = writableFromWeb(writableStream, { objectMode, decodeStrings });
   const duplex = new Duplex({
-    allowHalfOpen: options?.allowHalfOpen ?? true,
-    objectMode: options?.objectMode ?? false,
-    decodeStrings: options?.decodeStrings ?? true,
-    signal: options?.signal,
+    allowHalfOpen,
+    objectMode,
+    decodeStrings,
+    encoding,
+    highWaterMark,
+    signal,
     read() {
       readable.resume();
     },
-    write(chunk, encoding, callback) {
-      writable.write(chunk, encoding, callback);
+    write(chunk, chunkEncoding, callback) {
+      writable.write(chunk, chunkEncoding, callback);
     },
     final(callback) {
       writable.end(callback);

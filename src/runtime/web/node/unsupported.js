@@ -321,8 +321,14 @@ export class Interface extends EventEmitter {
   // question(query, callback) answers '' through the callback; question(query[, options])
   // (readline/promises) resolves to ''.
   question(query, optionsOrCallback, callback) {
-    if (typeof optionsOrCallback === 'function') return void optionsOrCallback('');
-    if (typeof callback === 'function') return void callback('');
+    if (typeof optionsOrCallback === 'function') {
+      optionsOrCallback('');
+      return undefined;
+    }
+    if (typeof callback === 'function') {
+      callback('');
+      return undefined;
+    }
     return Promise.resolve('');
   }
 
@@ -536,9 +542,7 @@ export function isContext(object) {
   return false;
 }
 export class Script {
-  constructor(code, options = {}) {
-    void code;
-    void options;
+  constructor() {
     throw ERR_METHOD_NOT_IMPLEMENTED('Script');
   }
 }

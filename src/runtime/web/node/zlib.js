@@ -4,108 +4,23 @@
 // thread pool. Arguments cross as plain data, so Node validates them and its errors come back
 // with their class, message, code and errno.
 import { hostAsync, hostCall } from '../internal/bridge.js';
-
-// ---- Buffer and streams, from their own modules ----
-
-let BufferClass = null;
-function bufferClass() {
-  BufferClass ??= require('./buffer.js').Buffer;
-  return BufferClass;
-}
-
-const streamModule = () => require('./stream.js');
+import {
+  bufferClass, hostEncoder, invalidArgType, isAnyArrayBuffer, LiveHandles, makeError, rebuildError, streamModule, TAG,
+  toBuffer, validateFunction, viewBytes,
+} from './_host-handles.js';
 
 // ---- errors and values crossing ----
 
-const TAG = 'outpost:tag';
-const ERROR_CLASSES = { Error, TypeError, RangeError, SyntaxError };
-
-// An error as Node makes them: `code` set, and a stack that starts "TypeError [CODE]: ...".
-function withCode(error, Ctor, code) {
-  error.name = `${Ctor.name} [${code}]`;
-  // eslint-disable-next-line no-unused-expressions
-  error.stack;
-  delete error.name;
-  return error;
-}
-
-function makeError(Ctor, code, message) {
-  const error = new Ctor(message);
-  error.code = code;
-  return withCode(error, Ctor, code);
-}
-
-function describeReceived(value) {
-  if (value === null || value === undefined) return ` Received ${value}`;
-  if (typeof value === 'function') return ` Received function ${value.name}`;
-  if (typeof value === 'object') {
-    const name = value.constructor?.name;
-    return typeof name === 'string' && name !== '' ? ` Received an instance of ${name}` : ` Received ${String(value)}`;
-  }
-  let shown = typeof value === 'string' ? value : String(value);
-  if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
-  if (typeof value === 'string') shown = `'${shown}'`;
-  return ` Received type ${typeof value} (${shown})`;
-}
-
-function validateFunction(value, name) {
-  if (typeof value !== 'function') throw makeError(TypeError, 'ERR_INVALID_ARG_TYPE', `The "${name}" argument must be of type function.${describeReceived(value)}`);
-}
-
-function rebuildError([name, message, props]) {
-  const Ctor = ERROR_CLASSES[name] ?? Error;
-  const error = new Ctor(message);
-  if (props) Object.assign(error, props);
-  return typeof props?.code === 'string' && props.code.startsWith('ERR_') ? withCode(error, Ctor, props.code) : error;
-}
-
-const isAnyArrayBuffer = (value) => value instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer);
-
-function viewBytes(view) {
-  const whole = view.buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength;
-  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  return whole ? bytes : bytes.slice();
-}
+// Node's stack names the code of its own errors (ERR_*), not that of zlib's (Z_DATA_ERROR, ...).
+const rebuildZlibError = (value) => rebuildError(value, (props) => props.code.startsWith('ERR_'));
 
 // A value as the host rebuilds it for Node (see fromIsolate in host-ops/node-crypto.js).
-function toHost(value, depth = 0) {
-  switch (typeof value) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-    case 'undefined':
-      return value;
-    case 'bigint':
-      return { [TAG]: 'big', v: value.toString() };
-    case 'symbol':
-      return { [TAG]: 'sym', name: value.description ?? '' };
-    case 'function':
-      return { [TAG]: 'fn', name: typeof value.name === 'string' ? value.name : '' };
-    default:
-      break;
-  }
-  if (value === null) return null;
-  if (ArrayBuffer.isView(value)) {
-    if (value instanceof Uint8Array) return viewBytes(value);
-    return { [TAG]: 'view', type: value instanceof DataView ? 'DataView' : value.constructor?.name, v: viewBytes(value) };
-  }
-  if (isAnyArrayBuffer(value)) return { [TAG]: 'ab', v: new Uint8Array(value.slice(0)) };
-  if (depth >= 8) return { [TAG]: 'inst', name: 'Object' };
-  if (Array.isArray(value)) return value.map((item) => toHost(item, depth + 1));
-  const proto = Object.getPrototypeOf(value);
-  if ((proto !== Object.prototype && proto !== null) || Object.hasOwn(value, TAG)) {
-    const name = value.constructor?.name;
-    return { [TAG]: 'inst', name: typeof name === 'string' ? name : 'Object' };
-  }
-  const out = {};
-  for (const key of Object.keys(value)) out[key] = toHost(value[key], depth + 1);
-  return out;
-}
+const toHost = hostEncoder();
 
 // A host result: bytes become Buffers, an error value is thrown.
 function fromHost(value) {
-  if (value instanceof Uint8Array) return bufferClass().from(value.buffer, value.byteOffset, value.byteLength);
-  if (value !== null && typeof value === 'object' && value[TAG] === 'err') throw rebuildError(value.v);
+  if (value instanceof Uint8Array) return toBuffer(value);
+  if (value !== null && typeof value === 'object' && value[TAG] === 'err') throw rebuildZlibError(value.v);
   return value;
 }
 
@@ -173,7 +88,7 @@ function runAsync(mode, buffer, options, callback) {
   validateFunction(callback, 'callback');
   // Node writes the input into a stream, which takes strings and views only.
   if (typeof buffer !== 'string' && !ArrayBuffer.isView(buffer) && !isAnyArrayBuffer(buffer)) {
-    throw makeError(TypeError, 'ERR_INVALID_ARG_TYPE', `The "chunk" argument must be of type string or an instance of Buffer, TypedArray, or DataView.${describeReceived(buffer)}`);
+    throw invalidArgType('chunk', 'of type string or an instance of Buffer, TypedArray, or DataView', buffer);
   }
   let result;
   try {
@@ -200,20 +115,7 @@ function crc32(data, value = 0) {
 // ---- streams ----
 
 // Engines whose stream was garbage-collected here are closed on the host from time to time.
-const live = new Map();
-let sweepAt = 64;
-
-function sweep() {
-  const dead = [];
-  for (const [id, ref] of live) {
-    if (ref.deref() === undefined) {
-      live.delete(id);
-      dead.push(id);
-    }
-  }
-  if (dead.length) hostCall('nzClose', dead);
-  sweepAt = Math.max(64, live.size * 2);
-}
+const handles = new LiveHandles('nzClose', 64);
 
 const kId = Symbol('kId');
 const kFlushFlag = Symbol('kFlushFlag');
@@ -236,7 +138,7 @@ function flushBuffer(kind) {
 // Node's checkRangesOrGetDefault.
 function checkRange(value, name, lower, upper, fallback) {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw makeError(TypeError, 'ERR_INVALID_ARG_TYPE', `The "${name}" argument must be of type number.${describeReceived(value)}`);
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
   if (!Number.isFinite(value)) throw makeError(RangeError, 'ERR_OUT_OF_RANGE', `The value of "${name}" is out of range. It must be a finite number. Received ${value}`);
   if (value < lower || value > upper) throw makeError(RangeError, 'ERR_OUT_OF_RANGE', `The value of "${name}" is out of range. It must be >= ${lower} and <= ${upper}. Received ${value}`);
   return value;
@@ -258,8 +160,7 @@ function ZlibBase(mode, options) {
   this._strategy = settings.strategy ?? undefined;
   this._flushBound = mode.startsWith('brotli') ? [0, 3] : [0, 5];
   this.bytesWritten = 0;
-  live.set(id, new WeakRef(this));
-  if (live.size >= sweepAt) sweep();
+  handles.track(this, id);
 }
 
 let linked = false;
@@ -320,7 +221,7 @@ ZlibBase.prototype.close = function close(callback) {
 
 ZlibBase.prototype._destroy = function _destroy(err, callback) {
   const id = this[kId];
-  if (live.delete(id)) hostCall('nzClose', [id]);
+  handles.release(id);
   this._handle = null;
   callback(err);
 };

@@ -154,6 +154,20 @@ export function toPosition(value, name = 'position') {
   throw invalidArgType(name, 'of type number or bigint', value);
 }
 
+// The offset, length and position a read or write into `buffer` takes from an options object,
+// read in the order Node reads them: [offset (0), length (to the end of the buffer), position (null)].
+export function rangeOptions(options, buffer) {
+  const offset = options.offset ?? 0;
+  return [offset, options.length ?? buffer.byteLength - offset, options.position ?? null];
+}
+
+// Node's checks of a read of `length` (not 0) bytes into `buffer` at `offset`.
+export function validateReadRange(buffer, offset, length) {
+  if (buffer.byteLength === 0) throw invalidArgValue('buffer', buffer, 'is empty and cannot be written');
+  if (length < 0) throw outOfRange('length', '>= 0', length);
+  if (offset + length > buffer.byteLength) throw outOfRange('length', `<= ${buffer.byteLength - offset}`, length);
+}
+
 export function isArrayBufferView(value) {
   return ArrayBuffer.isView(value);
 }

@@ -3,8 +3,8 @@
 import * as sync from './sync.js';
 import { readAt, writeArguments, writeAt } from './sync.js';
 import { fileOf } from './vfs.js';
-import { kValidation, invalidArgType, invalidArgValue, outOfRange } from './errors.js';
-import { toFd, validateInteger, validateObject, toPosition, isArrayBufferView, bytesOf } from './args.js';
+import { kValidation, invalidArgType } from './errors.js';
+import { toFd, validateInteger, validateObject, toPosition, isArrayBufferView, bytesOf, rangeOptions, validateReadRange } from './args.js';
 import { Buffer } from './deps.js';
 import * as promises from './promises.js';
 
@@ -100,14 +100,9 @@ export function read(fd, ...args) {
     if (buffer != null) validateObject(buffer, 'options');
     const options = buffer ?? {};
     buffer = options.buffer ?? Buffer().alloc(16384);
-    offset = options.offset ?? 0;
-    length = options.length ?? buffer.byteLength - offset;
-    position = options.position ?? null;
+    [offset, length, position] = rangeOptions(options, buffer);
   } else if (offset !== null && typeof offset === 'object') {
-    const options = offset;
-    offset = options.offset ?? 0;
-    length = options.length ?? buffer.byteLength - offset;
-    position = options.position ?? null;
+    [offset, length, position] = rangeOptions(offset, buffer);
   }
   if (offset == null) offset = 0;
   else validateInteger(offset, 'offset', 0);
@@ -116,9 +111,7 @@ export function read(fd, ...args) {
     queueMicrotask(() => callback(null, 0, buffer));
     return;
   }
-  if (buffer.byteLength === 0) throw invalidArgValue('buffer', buffer, 'is empty and cannot be written');
-  if (length < 0) throw outOfRange('length', '>= 0', length);
-  if (offset + length > buffer.byteLength) throw outOfRange('length', `<= ${buffer.byteLength - offset}`, length);
+  validateReadRange(buffer, offset, length);
   const at = toPosition(position);
   run(callback, () => readAt(fileOf(fd, 'read'), bytesOf(buffer).subarray(offset, offset + length), at), (cb, count) => cb(null, count, buffer));
 }

@@ -2,10 +2,10 @@
 import * as sync from './sync.js';
 import { openFile, readAt, readRest, writeAt, writeArguments, cpOptions, cpCheck, cpEntry } from './sync.js';
 import { fileOf, close } from './vfs.js';
-import { fileClosed, abortError, invalidArgType, invalidArgValue, outOfRange, unsupported } from './errors.js';
+import { fileClosed, abortError, invalidArgType, unsupported } from './errors.js';
 import {
   toPath, toFlags, toOptions, validateEncoding, validateInteger, validateObject, toPosition,
-  isArrayBufferView, bytesOf, dataBytes, validateBufferArray,
+  isArrayBufferView, bytesOf, dataBytes, validateBufferArray, rangeOptions, validateReadRange,
 } from './args.js';
 import { statsOf } from './stats.js';
 import { Buffer, EventEmitter } from './deps.js';
@@ -26,24 +26,15 @@ function readArguments(bufferOrOptions, offset, length, position) {
     const options = bufferOrOptions ?? {};
     buffer = options.buffer ?? Buffer().alloc(16384);
     if (!isArrayBufferView(buffer)) throw invalidArgType('buffer', 'an instance of Buffer, TypedArray, or DataView', buffer);
-    offset = options.offset ?? 0;
-    length = options.length ?? buffer.byteLength - offset;
-    position = options.position ?? null;
+    [offset, length, position] = rangeOptions(options, buffer);
   }
   if (offset !== null && typeof offset === 'object') {
-    const options = offset;
-    offset = options.offset ?? 0;
-    length = options.length ?? buffer.byteLength - offset;
-    position = options.position ?? null;
+    [offset, length, position] = rangeOptions(offset, buffer);
   }
   if (offset == null) offset = 0;
   else validateInteger(offset, 'offset', 0);
   length ??= buffer.byteLength - offset;
-  if (length !== 0) {
-    if (buffer.byteLength === 0) throw invalidArgValue('buffer', buffer, 'is empty and cannot be written');
-    if (length < 0) throw outOfRange('length', '>= 0', length);
-    if (offset + length > buffer.byteLength) throw outOfRange('length', `<= ${buffer.byteLength - offset}`, length);
-  }
+  if (length !== 0) validateReadRange(buffer, offset, length);
   return [buffer, offset, length, toPosition(position)];
 }
 

@@ -10,6 +10,7 @@ import {
   O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_DIRECTORY, O_NOFOLLOW,
   toPath, isFd, toFd, toFlags, toMode, toOptions, validateEncoding, validateInteger, validateBoolean,
   validateFunction, validateObject, toPosition, isArrayBufferView, bytesOf, dataBytes, validateBufferArray, toTimeMs,
+  rangeOptions, validateReadRange,
 } from './args.js';
 import { statsOf, direntType, Dirent, Dir, encodeName } from './stats.js';
 import { Buffer, cwd } from './deps.js';
@@ -155,18 +156,13 @@ export function readSync(fd, buffer, offsetOrOptions, length, position) {
   if (!isArrayBufferView(buffer)) throw invalidArgType('buffer', 'an instance of Buffer, TypedArray, or DataView', buffer);
   let offset = offsetOrOptions;
   if ((offsetOrOptions === undefined && length === undefined) || (offsetOrOptions !== null && typeof offsetOrOptions === 'object')) {
-    const options = offsetOrOptions ?? {};
-    offset = options.offset ?? 0;
-    length = options.length ?? buffer.byteLength - offset;
-    position = options.position ?? null;
+    [offset, length, position] = rangeOptions(offsetOrOptions ?? {}, buffer);
   }
   if (offset == null) offset = 0;
   else validateInteger(offset, 'offset', 0);
   length |= 0;
   if (length === 0) return 0;
-  if (buffer.byteLength === 0) throw invalidArgValue('buffer', buffer, 'is empty and cannot be written');
-  if (length < 0) throw outOfRange('length', '>= 0', length);
-  if (offset + length > buffer.byteLength) throw outOfRange('length', `<= ${buffer.byteLength - offset}`, length);
+  validateReadRange(buffer, offset, length);
   return readAt(file, bytesOf(buffer).subarray(offset, offset + length), toPosition(position));
 }
 
@@ -190,10 +186,7 @@ export function writeArguments(buffer, offsetOrOptions, length, position) {
   if (isArrayBufferView(buffer)) {
     let offset = offsetOrOptions;
     if (offsetOrOptions !== null && typeof offsetOrOptions === 'object') {
-      const options = offsetOrOptions;
-      offset = options.offset ?? 0;
-      length = options.length ?? buffer.byteLength - offset;
-      position = options.position ?? null;
+      [offset, length, position] = rangeOptions(offsetOrOptions, buffer);
     }
     if (offset == null) offset = 0;
     else validateInteger(offset, 'offset', 0);
