@@ -3,7 +3,8 @@
 // any other method name is an RPC call to the object's class (which extends DurableObject).
 // Ids carry a tag of their namespace in their last 8 hex digits, so an id of another class is
 // refused, as Workers refuses it.
-import { hostAsync, hostCall, rebuildError, asDataCloneError } from '../internal/bridge.js';
+import { hostCall } from '../internal/bridge.js';
+import { rpcProxy, rpcCall } from './stub.js';
 import { sendRequest } from '../fetch.js';
 import { Request } from '../request.js';
 import { DurableObjectId } from '../durable-object-id.js';
@@ -55,36 +56,13 @@ export class DurableObjectStub {
 }
 Object.defineProperty(DurableObjectStub.prototype, Symbol.toStringTag, { value: 'DurableObjectStub', configurable: true });
 
-async function call(binding, id, method, args) {
-  let outcome;
-  try {
-    outcome = await hostAsync('doCall', binding, id.toString(), id.name ?? null, method, args);
-  } catch (err) {
-    throw asDataCloneError(err);
-  }
-  const [ok, value, wasUndefined] = outcome;
-  if (!ok) throw rebuildError(value[0] === 'DOMException' ? value : [value[0], value[1]]);
-  return wasUndefined ? undefined : value;
-}
-
 function createStub(binding, id) {
   const route = ['object', binding, id.toString(), id.name ?? null];
-  const fetch = (input, init = undefined) => sendRequest(new Request(input, init), route);
-  const methods = new Map();
-  return new Proxy(new DurableObjectStub(kCreate), {
-    get(target, property) {
-      if (typeof property === 'symbol' || property in Object.prototype) return Reflect.get(target, property);
-      if (property === 'fetch') return fetch;
-      if (property === 'id') return id;
-      if (property === 'name') return id.name;
-      if (property === 'then' || property === 'constructor') return undefined;
-      if (!methods.has(property)) methods.set(property, (...args) => call(binding, id, property, args));
-      return methods.get(property);
-    },
-    has(target, property) {
-      return ['fetch', 'id', 'name'].includes(property) || Reflect.has(target, property);
-    },
-  });
+  return rpcProxy(new DurableObjectStub(kCreate), {
+    fetch: (input, init = undefined) => sendRequest(new Request(input, init), route),
+    id,
+    name: id.name,
+  }, (method, args) => rpcCall('doCall', binding, id.toString(), id.name ?? null, method, args));
 }
 
 export function createDurableObjectNamespace(binding) {
