@@ -1,5 +1,5 @@
 // Runs the benchmarks (all, or those named on the command line) and prints a summary.
-//   node --no-node-snapshot bench/run.js [http-hello] [cold-start] [idle-memory] [streaming] [kv] [r2] [d1] [queues] [rpc]
+//   node --no-node-snapshot bench/run.js [http-hello] [cold-start] [idle-memory] [streaming] [kv] [r2] [d1] [queues] [rpc] [node-apis]
 import { fmt, printTable } from './lib/common.js';
 
 const BENCHMARKS = {
@@ -12,6 +12,7 @@ const BENCHMARKS = {
   d1: () => import('./d1.js'),
   queues: () => import('./queues.js'),
   rpc: () => import('./rpc.js'),
+  'node-apis': () => import('./node-apis.js'),
 };
 
 const names = process.argv.slice(2);

@@ -146,3 +146,15 @@ test('require("buffer") from bundled CommonJS is the same module', async () => {
     await w.dispose();
   }
 });
+
+test("Node's per-encoding Buffer methods (latin1Slice, utf8Write, ...) that npm packages call", async () => {
+  const { results } = await runNodeChecks({
+    body: `
+      const b = Buffer.from('héllo');
+      await check('slices', () => [b.utf8Slice(0, b.length), b.latin1Slice(0, 2), b.hexSlice(0, 2), b.base64Slice(), b.asciiSlice(0, 1)]);
+      await check('write', () => { const t = Buffer.alloc(4); const n = t.latin1Write('ab', 1); return [n, [...t]]; });
+    `,
+  });
+  assert.deepEqual(value(results, 'slices'), ['héllo', 'h\u00c3', '68c3', 'aMOpbGxv', 'h']);
+  assert.deepEqual(value(results, 'write'), [2, [0, 97, 98, 0]]);
+});

@@ -6,6 +6,7 @@ import { setClock, installFrozenDate, now } from './internal/clock.js';
 import { Entry } from './internal/protocol.js';
 import { streams } from './streams.js';
 import { defineLazy } from './internal/lazy.js';
+import { setNodeSettings } from './internal/node-settings.js';
 import { setTimeout, setInterval, clearTimeout, clearInterval, fireTimer } from './timers.js';
 import { fetch } from './fetch.js';
 import { Headers } from './headers.js';
@@ -143,7 +144,7 @@ function installLazyGlobals(global) {
 // Node.js compatibility (nodejs_compat): the globals Workers then has. Each is built on first use.
 function installNodeGlobals(global, compat) {
   const node = () => require('./node/registry.js');
-  node().configure(compat);
+  setNodeSettings(compat);
   define(global, { global });
   defineLazy(global, 'Buffer', () => node().nodeModule('buffer').Buffer);
   defineLazy(global, 'process', () => node().nodeModule('process').default);

@@ -232,6 +232,16 @@ if (!proto[patched]) {
     if (proto[alias] === undefined && typeof proto[name] === 'function') define(proto, alias, proto[name]);
   }
 
+  // Node's per-encoding methods, which npm packages (busboy, ...) call directly.
+  for (const encoding of ['utf8', 'latin1', 'ascii', 'hex', 'base64', 'base64url', 'ucs2']) {
+    define(proto, `${encoding}Slice`, function slice(start = 0, end = this.length) {
+      return this.toString(encoding, start, end);
+    });
+    define(proto, `${encoding}Write`, function write(string, offset = 0, length = this.length - offset) {
+      return this.write(string, offset, length, encoding);
+    });
+  }
+
   define(proto, 'toLocaleString', proto.toString);
   define(proto, 'inspect', inspectBuffer);
   define(proto, Symbol.for('nodejs.util.inspect.custom'), inspectBuffer);

@@ -11,6 +11,7 @@
 //   with a warning, as in Workers.
 // - cwd() is '/bundle'; chdir() moves within the directories Workers' file system has.
 // - binding, dlopen, kill, ref/unref, report, resourceUsage, ... are undefined, as in Workers.
+import { nodeSettings } from '../internal/node-settings.js';
 import { hostCall } from '../internal/bridge.js';
 import {
   ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_OUT_OF_RANGE, nodeError, validateFunction, validateString,
@@ -87,7 +88,7 @@ function createEnv(initial) {
   });
 }
 
-export const env = createEnv(require('./registry.js').processSettings().env);
+export const env = createEnv(nodeSettings().env);
 
 export function nextTick(callback, ...args) {
   validateFunction(callback, 'callback');

@@ -1,6 +1,5 @@
 // The node:* modules of Node.js compatibility, by bare name, each loaded on first import (every
 // module is its own extension: a worker that imports none pays nothing).
-let settings = { env: {} };
 
 // Loaders of the module namespaces: { default: what require() returns, ...named exports }.
 const MODULES = {
@@ -62,14 +61,6 @@ const MODULES = {
 
 const loaded = new Map();
 
-// compat: { nodejsCompat, nodejsAls, populateProcessEnv, env (process.env's values) }.
-export function configure(compat) {
-  settings = compat;
-}
-
-export function processSettings() {
-  return settings;
-}
 
 // The namespace of node:`name`, or null if there is no such module.
 export function nodeModule(name) {
