@@ -20,7 +20,7 @@
 // processes may use the same file; SQLite serialises their writes (see sqlite.js).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { openDatabase } from './sqlite.js';
+import { storeOpener } from './sqlite.js';
 import { ConnectionAuthorizer, numbersOf, positionalArgs, restrictConnection, sqlAuthorizer, SHARED_FUNCTIONS } from './sql-policy.js';
 
 export const D1_LIMITS = Object.freeze({
@@ -675,16 +675,7 @@ export const databaseFile = (stateDir, databaseId) => path.join(d1Directory(stat
 
 // Database `databaseId` of state directory `stateDir`, opened once per process (created when it
 // does not exist). Throws a StoreError when the file cannot be opened as a database.
-const opened = new Map();
-export function openD1Database(stateDir, databaseId) {
-  const key = `${stateDir}\0${databaseId}`;
-  const known = opened.get(key);
-  if (known?.isOpen) return known;
-  const file = databaseFile(stateDir, databaseId);
-  const database = openDatabase(file, (db) => new D1Database(db, file)).extra;
-  opened.set(key, database);
-  return database;
-}
+export const openD1Database = storeOpener(databaseFile, (db, stateDir, databaseId) => new D1Database(db, databaseFile(stateDir, databaseId)));
 
 // The ids of the databases that have a file in `stateDir`, with their sizes: [{ id, file, size }].
 export function databaseFiles(stateDir) {

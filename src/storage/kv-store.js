@@ -6,7 +6,7 @@
 // the order KV lists them in. Expiration is in seconds since the epoch, as KV has it; an expired
 // entry is invisible at once and removed by a background sweep.
 import path from 'node:path';
-import { openDatabase, writeTransaction } from './sqlite.js';
+import { storeOpener, writeTransaction } from './sqlite.js';
 
 export const KV_LIMITS = Object.freeze({
   keyBytes: 512,
@@ -40,18 +40,8 @@ CREATE INDEX IF NOT EXISTS entries_expiration ON entries (expiration) WHERE expi
 const nowSeconds = () => Date.now() / 1000;
 const LIVE = '(expiration IS NULL OR expiration > ?)';
 
-const stores = new Map();
-
-// The store of state directory `stateDir`, opened once per process (looked up on every KV call,
-// so by the directory as given before any path is resolved).
-export function openKvStore(stateDir) {
-  let store = stores.get(stateDir);
-  if (!store?.db.isOpen) {
-    store = openDatabase(path.join(stateDir, 'kv', 'kv.sqlite'), (db) => new KvStore(db)).extra;
-    stores.set(stateDir, store);
-  }
-  return store;
-}
+// The store of state directory `stateDir`, opened once per process.
+export const openKvStore = storeOpener((stateDir) => path.join(stateDir, 'kv', 'kv.sqlite'), (db) => new KvStore(db));
 
 class KvStore {
   constructor(db) {

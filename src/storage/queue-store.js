@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { openDatabase, writeTransaction } from './sqlite.js';
+import { storeOpener, writeTransaction } from './sqlite.js';
 
 export const QUEUE_LIMITS = Object.freeze({
   messageBytes: 128_000,
@@ -46,17 +46,8 @@ CREATE TABLE IF NOT EXISTS consumers (
 // This process, as a lease holder.
 export const PROCESS_OWNER = `${process.pid}:${Math.round(performance.timeOrigin)}`;
 
-const stores = new Map();
-
 // The store of state directory `stateDir`, opened once per process.
-export function openQueueStore(stateDir) {
-  let store = stores.get(stateDir);
-  if (!store?.db.isOpen) {
-    store = openDatabase(path.join(stateDir, 'queues', 'queues.sqlite'), (db) => new QueueStore(db)).extra;
-    stores.set(stateDir, store);
-  }
-  return store;
-}
+export const openQueueStore = storeOpener((stateDir) => path.join(stateDir, 'queues', 'queues.sqlite'), (db) => new QueueStore(db));
 
 const newId = () => randomBytes(16).toString('hex');
 

@@ -16,7 +16,7 @@ import { open, readdir, stat, unlink } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
-import { openDatabase, writeTransaction } from './sqlite.js';
+import { storeOpener, writeTransaction } from './sqlite.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -196,11 +196,12 @@ export function bucketExists(stateDir, name) {
 }
 
 // The bucket `name` of `stateDir`, created on first use and opened once per process.
-export function openR2Bucket(stateDir, name) {
+// (Its blobs directory is made when the bucket's database is opened, not on every call.)
+export const openR2Bucket = storeOpener((stateDir, name) => databaseFile(bucketDir(stateDir, name)), (db, stateDir, name) => {
   const dir = bucketDir(stateDir, name);
   mkdirSync(path.join(dir, 'blobs'), { recursive: true });
-  return openDatabase(databaseFile(dir), (db) => new R2BucketStore(db, dir, name)).extra;
-}
+  return new R2BucketStore(db, dir, name);
+});
 
 // Removes bucket `name` and everything in it (the caller checks that it is empty, as R2 wants).
 // The bucket must not be in use by a running worker.

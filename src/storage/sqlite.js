@@ -44,6 +44,23 @@ export function openDatabase(file, setup = () => {}) {
   return entry;
 }
 
+// A function giving the store of a state directory (and more arguments: a database id, a
+// bucket): `fileOf(...args)` names its database, `create(db, ...args)` builds the store around it
+// once per process. Stores are looked up by their arguments before any path work, since storage
+// bindings ask for theirs on every call.
+export function storeOpener(fileOf, create) {
+  const entries = new Map();
+  return (...args) => {
+    const key = args.length === 1 ? args[0] : args.join('\0');
+    let entry = entries.get(key);
+    if (!entry?.db.isOpen) {
+      entry = openDatabase(fileOf(...args), (db) => create(db, ...args));
+      entries.set(key, entry);
+    }
+    return entry.extra;
+  };
+}
+
 // Runs `fn` in one write transaction (BEGIN IMMEDIATE: the write lock is taken at once, so two
 // processes never deadlock upgrading read locks). Rolls back if `fn` throws.
 export function writeTransaction(db, fn) {

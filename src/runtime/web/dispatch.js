@@ -38,10 +38,6 @@ export function mainExport(name) {
   return mainExports?.[name ?? 'default'];
 }
 
-export function getExecutionContext(invocation) {
-  return invocation.context;
-}
-
 // Service-worker syntax: the global addEventListener.
 export function addGlobalEventListener(type, listener) {
   if (typeof listener !== 'function' && typeof listener?.handleEvent !== 'function') return;
@@ -166,7 +162,6 @@ export function callHandler(name, invocation, argument, makeEvent) {
 // and its waitUntil() work have settled, the host is told the outcome, `outcome(ok)`.
 export function dispatchHandlerEvent(id, name, prepare, outcome) {
   const invocation = new Invocation(id);
-  let ok = true;
   let result;
   try {
     const [argument, makeEvent] = prepare(invocation);
@@ -174,12 +169,19 @@ export function dispatchHandlerEvent(id, name, prepare, outcome) {
   } catch (err) {
     result = Promise.reject(err);
   }
+  reportOutcome(invocation, result, name, outcome);
+}
+
+// Once `result` (what an event's handler returned) and the event's waitUntil() work settled,
+// tells the host the outcome, `outcome(ok)`; a rejection is reported as uncaught in `phase`.
+export function reportOutcome(invocation, result, phase, outcome) {
+  let ok = true;
   Promise.resolve(result)
     .catch((err) => {
       ok = false;
-      hostCall('uncaught', id, describeError(err), name);
+      hostCall('uncaught', invocation.id, describeError(err), phase);
     })
-    .then(() => invocation.settle(() => hostCall('eventOutcome', id, outcome(ok))));
+    .then(() => invocation.settle(() => hostCall('eventOutcome', invocation.id, outcome(ok))));
 }
 
 function callFetchHandler(request, invocation) {

@@ -4,8 +4,7 @@
 //
 // An object is named by a handle the host gives it: "<className>\n<id hex>\n<name>"; the first
 // two parts are its identity (an id reached without its name is the same object).
-import { hostCall } from './internal/bridge.js';
-import { Invocation, answerFetch, incomingRequest, mainExport, getEnv, describeError } from './dispatch.js';
+import { Invocation, answerFetch, incomingRequest, mainExport, getEnv, reportOutcome } from './dispatch.js';
 import { DurableObject } from './workers-module.js';
 import { callMethod } from './rpc.js';
 import { DurableObjectId } from './durable-object-id.js';
@@ -150,16 +149,11 @@ export function dispatchObjectRpc(id, handle, method, args) {
 export function dispatchObjectAlarm(id, handle, retryCount) {
   const invocation = new Invocation(id);
   const entry = entryOf(handle);
-  let ok = true;
-  whenOpen(entry, invocation, (instance) => {
+  const result = whenOpen(entry, invocation, (instance) => {
     if (typeof instance.alarm !== 'function') throw new TypeError('The Durable Object has an alarm set but no alarm() handler.');
     return instance.alarm({ retryCount, isRetry: retryCount > 0 });
-  })
-    .catch((err) => {
-      ok = false;
-      hostCall('uncaught', id, describeError(err), 'alarm');
-    })
-    .then(() => invocation.settle(() => hostCall('eventOutcome', id, [ok])));
+  });
+  reportOutcome(invocation, result, 'alarm', (ok) => [ok]);
 }
 
 // The host evicts an idle object: its next event builds a new instance from storage.
