@@ -413,13 +413,18 @@ export class IsolateHost {
         if (!failure && invocation.cpuUs > this.limits.cpuMs * 1000) failure = cpuExceeded();
       }
     }
+    // Only an isolate with live Durable Objects can have storage writes to commit (counted
+    // before a death clears them).
+    const hasObjects = this.objects.size > 0;
     if (failure) this.#die(failure);
     // Durable Object writes of the turn are committed as it ends (rolled back if it killed the
     // isolate), before anything it answered reaches a client: Workers' output gate.
-    try {
-      doStorageOps.endTurn(this);
-    } catch {
-      // Logged by the storage; the turn's writes are lost, as when a write fails in Workers.
+    if (hasObjects) {
+      try {
+        doStorageOps.endTurn(this);
+      } catch {
+        // Logged by the storage; the turn's writes are lost, as when a write fails in Workers.
+      }
     }
     if (!failure && this.pendingOps === 0 && this.timers.size === 0) this.#nothingCanHappen();
   }
