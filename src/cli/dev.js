@@ -8,11 +8,9 @@ import { loadConfig } from '../config/load.js';
 import { bundleWorker } from '../bundle/bundle.js';
 import { Worker } from '../runtime/worker.js';
 import { bindingsFromConfig } from '../runtime/bindings.js';
-import { CronScheduler } from '../scheduler/cron-scheduler.js';
-import { CronError } from '../scheduler/cron.js';
-import { QueueBroker, consumerSettings } from '../queues/broker.js';
+import { CronError, parseCron } from '../scheduler/cron.js';
+import { startBackground } from '../scheduler/background.js';
 import { applyMigrations, MigrationError } from '../storage/durable-object-migrations.js';
-import { AlarmScheduler } from '../scheduler/alarm-scheduler.js';
 import { createHttpServer } from '../server/http.js';
 
 const USAGE = `Usage: outpost dev [script] [options]
@@ -86,38 +84,17 @@ async function build(options) {
     deniedPorts: options.deniedPorts,
   });
   // Cron expressions are checked before the worker starts: a wrong one stops this build.
-  let scheduler;
   try {
-    scheduler = new CronScheduler({ crons: config.triggers.crons, worker: () => worker, onRun: logScheduledRun });
+    config.triggers.crons.forEach(parseCron);
   } catch (err) {
     if (err instanceof CronError) throw new UsageError(`${config.configPath ?? 'config'}: [triggers] crons: ${err.message}`);
     throw err;
   }
   worker.start();
-  return { config, bundle, worker, stateDir, scheduler };
+  return { config, bundle, worker, stateDir };
 }
 
-// The worker's cron triggers and queue consumers (those of its config, and those added to the
-// state with \`outpost queues consumer add\` for a script of its name), until `close()`.
-function startBackground({ config, worker, stateDir, scheduler }) {
-  scheduler.start();
-  // Alarms of the Durable Objects whose classes this worker exports.
-  const alarms = config.durableObjects.some((binding) => !binding.script_name) || config.migrations.length > 0
-    ? new AlarmScheduler({ stateDir, workerName: config.name ?? 'worker', worker: () => worker, onRun: logAlarmRun }).start()
-    : null;
-  const broker = new QueueBroker({ stateDir, log: logWorker, onBatch: logQueueBatch });
-  const fromState = broker.store.consumers()
-    .filter((consumer) => consumer.script === config.name && !config.queues.consumers.some((c) => c.queue === consumer.queue))
-    .map((consumer) => ({ ...consumer.settings, queue: consumer.queue }));
-  for (const entry of [...config.queues.consumers, ...fromState]) broker.addConsumer(consumerSettings(entry), () => worker);
-  return {
-    close() {
-      scheduler.close();
-      alarms?.close();
-      broker.close();
-    },
-  };
-}
+const DEV_LOG = { worker: logWorker, scheduled: logScheduledRun, queue: logQueueBatch, alarm: logAlarmRun };
 
 export async function run(argv) {
   const { values, positionals } = parse(argv, OPTIONS, USAGE);
@@ -181,7 +158,7 @@ class WorkerSlot {
   constructor(options, built) {
     this.options = options;
     this.current = built;
-    this.background = startBackground(built);
+    this.background = startBackground({ ...built, worker: () => built.worker, log: DEV_LOG });
     this.building = Promise.resolve();
     // One rebuild at a time; a change during a rebuild triggers one more after it.
     this.watcher = new FileWatcher(() => {
@@ -201,7 +178,7 @@ class WorkerSlot {
       const previous = this.current;
       this.current = next;
       this.background.close();
-      this.background = startBackground(next);
+      this.background = startBackground({ ...next, worker: () => next.worker, log: DEV_LOG });
       this.watcher.update(next);
       // Requests already running on the old isolate finish there; it is dropped once idle.
       setTimeout(() => previous.worker.dispose(), 30_000).unref();

@@ -8,6 +8,15 @@ const COMMANDS = {
   d1: () => import('./d1.js'),
   r2: () => import('./r2.js'),
   queues: () => import('./queues.js'),
+  serve: () => import('./serve.js'),
+  deploy: () => import('./deploy.js'),
+  versions: () => import('./versions.js'),
+  deployments: () => import('./deployments.js'),
+  rollback: () => import('./deployments.js').then((m) => ({ run: m.rollback })),
+  delete: () => import('./deployments.js').then((m) => ({ run: m.remove })),
+  secret: () => import('./secret.js'),
+  tail: () => import('./tail.js'),
+  tokens: () => import('./tokens.js'),
 };
 
 const HELP = `Usage: outpost <command> [options]
@@ -18,6 +27,17 @@ Commands:
   outpost d1 ...         Manage D1 databases, run SQL and migrations (local state)
   outpost r2 ...         Manage R2 buckets and objects (local state)
   outpost queues ...     Manage queues and consumers, see queue depths (local state)
+
+  outpost serve          Run a server that deployed workers run on
+  outpost deploy         Bundle the worker and make it live on a server
+  outpost versions ...   List, view, upload and deploy versions (percentage splits too)
+  outpost deployments list
+  outpost rollback [id]  Deploy an earlier version
+  outpost delete [name]  Remove a worker from the server
+  outpost secret ...     Set, list and delete a worker's secrets
+  outpost tail [name]    Stream a deployed worker's requests and logs
+  outpost tokens ...     Create, list and revoke API tokens
+  (these act on the server at OUTPOST_API_URL with OUTPOST_API_TOKEN)
 
 Run "outpost <command> --help" for a command's options.
 `;

@@ -75,6 +75,23 @@ export function loadConfig({ configPath, cwd = process.cwd(), env, noBundle, mai
 }
 
 /**
+ * The normalized config of a worker uploaded to a server: `raw` is the config the client
+ * loaded, with its environment already applied (its `raw` field). It is validated again here, as
+ * it came over the network; nothing is read from disk (no entry point, no .dev.vars).
+ * @throws {ConfigError}
+ */
+export function configFromUpload(raw, label = 'uploaded config') {
+  const ctx = { file: label, errors: [], warnings: [] };
+  if (!isPlainObject(raw)) throw new ConfigError(`${label}: expected a JSON object, got ${show(raw)}`, { file: label });
+  validateTopLevel(ctx, raw);
+  throwIfErrors(ctx);
+  const normalized = normalize(ctx, withoutEnv(raw), { file: null, rootDir: null, envName: null, noBundle: true, entry: undefined, needsEntry: false });
+  checkBindingNames(ctx, normalized);
+  throwIfErrors(ctx);
+  return normalized;
+}
+
+/**
  * Walks up from `dir` looking for a config file; within a directory the order
  * is wrangler.json, wrangler.jsonc, wrangler.toml.
  */
@@ -295,7 +312,8 @@ function checkEntryPoint(ctx, merged) {
 // Normalization
 
 function normalize(ctx, merged, { file, rootDir, envName, noBundle, entry, needsEntry }) {
-  const resolve = (p) => (p === undefined ? undefined : path.resolve(rootDir, p));
+  // An uploaded config (rootDir null) has no files of its own.
+  const resolve = (p) => (p === undefined || rootDir === null ? undefined : path.resolve(rootDir, p));
   const main = entry ?? resolve(merged.main);
   if (needsEntry && !existsSync(main)) {
     ctx.errors.push(
@@ -307,7 +325,7 @@ function normalize(ctx, merged, { file, rootDir, envName, noBundle, entry, needs
 
   const compatibilityDate = merged.compatibility_date ?? defaultCompatibilityDate(ctx, file);
   const isNoBundle = noBundle ?? merged.no_bundle ?? false;
-  const { secrets, files: secretFiles } = loadDevSecrets(rootDir, envName);
+  const { secrets, files: secretFiles } = rootDir === null ? { secrets: {}, files: [] } : loadDevSecrets(rootDir, envName);
 
   return {
     configPath: file ?? null,
@@ -342,7 +360,7 @@ function normalize(ctx, merged, { file, rootDir, envName, noBundle, entry, needs
     kvNamespaces: merged.kv_namespaces ?? [],
     d1Databases: (merged.d1_databases ?? []).map((db) => ({
       ...db,
-      migrations_dir: path.resolve(rootDir, db.migrations_dir ?? 'migrations'),
+      migrations_dir: resolve(db.migrations_dir ?? 'migrations') ?? null,
     })),
     r2Buckets: merged.r2_buckets ?? [],
     services: merged.services ?? [],
@@ -366,7 +384,7 @@ function normalize(ctx, merged, { file, rootDir, envName, noBundle, entry, needs
     assets: merged.assets
       ? { ...merged.assets, directory: resolve(merged.assets.directory) }
       : null,
-    build: normalizeBuild(merged.build, rootDir),
+    build: rootDir === null ? null : normalizeBuild(merged.build, rootDir),
     raw: merged,
     warnings: ctx.warnings,
   };

@@ -65,8 +65,10 @@ function nextRayId() {
 }
 
 // Headers Cloudflare adds in front of every Worker. Replaces any the client sent itself.
+// A request forwarded by another process of the server carries its client's address as
+// `req.forwardedFor`.
 export function edgeHeaders(req, { country, colo }) {
-  const ip = clientAddress(req.socket);
+  const ip = req.forwardedFor ?? clientAddress(req.socket);
   return [
     'cf-connecting-ip', ip,
     'cf-ipcountry', country,

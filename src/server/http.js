@@ -50,14 +50,22 @@ function requestHeaders(req, cf) {
 }
 
 // options:
-//   worker(req)      -> the Worker serving this request, or null (404)
+//   worker(req, res) -> the Worker serving this request, or null (404)
 //   dev              -> show stacks on error pages
 //   cf               -> overrides of request.cf's defaults
-//   onRequest(entry) -> optional; { method, path, status, wallMs, cpuMs } once each response ended
-export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverrides = {}, onRequest = null }) {
+//   onRequest(entry, req) -> optional; { method, path, status, wallMs, cpuMs, aborted, invocation,
+//                       error } once each response ended
+//   divert(req)      -> optional; a handler { request(req, res), upgrade(req, socket, head) } that
+//                       takes the request instead (a server forwarding it elsewhere), or null
+export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverrides = {}, onRequest = null, divert = () => null }) {
   const cfFor = cfBuilder(cfOverrides);
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, async (req, res) => {
-    const worker = pickWorker(req);
+    const diverted = divert(req);
+    if (diverted) {
+      diverted.request(req, res);
+      return;
+    }
+    const worker = pickWorker(req, res);
     if (!worker) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('No worker is configured for this host.\n');
       return;
@@ -72,10 +80,12 @@ export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverri
       return;
     }
     let result = null;
+    let failure = null;
     if (onRequest) {
       const started = performance.now();
       res.on('close', () => {
-        onRequest({ method: req.method, path: req.url, status: res.statusCode, wallMs: performance.now() - started, cpuMs: result?.invocation?.cpuMs ?? 0, aborted: !res.writableFinished });
+        const invocation = result?.invocation ?? null;
+        onRequest({ method: req.method, path: req.url, url, status: res.statusCode, wallMs: performance.now() - started, cpuMs: invocation?.cpuMs ?? 0, aborted: !res.writableFinished, invocation, error: failure }, req);
       });
     }
     try {
@@ -89,6 +99,7 @@ export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverri
       if (result.webSocket) acceptWebSocket(req, res, result);
       else writeResponse(req, res, result);
     } catch (error) {
+      failure = error;
       // A response whose headers Node refused still has a body the worker is writing into.
       result?.body?.destroy?.();
       const page = errorResponse(error, { dev });
@@ -98,7 +109,11 @@ export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverri
   });
   // An upgrade request goes to the worker like any other; its answer is written on the raw socket,
   // and only a 101 with a WebSocket completes the handshake.
-  server.on('upgrade', (req, socket, head) => server.emit('request', req, responseOnSocket(req, socket, head)));
+  server.on('upgrade', (req, socket, head) => {
+    const diverted = divert(req);
+    if (diverted) diverted.upgrade(req, socket, head);
+    else server.emit('request', req, responseOnSocket(req, socket, head));
+  });
   // Malformed HTTP never reaches a worker.
   server.on('clientError', (err, socket) => {
     if (socket.writable && !socket.destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');

@@ -6,8 +6,13 @@ const BIN = new URL('../../bin/outpost.js', import.meta.url).pathname;
 // Starts `outpost dev` and collects its output. `waitFor(re)` resolves when the output after the
 // previous match contains a match of `re`.
 export function startDev(args, cwd) {
+  return startCli(['dev', '--port', '0', ...args], { cwd });
+}
+
+// Starts `outpost <args>` (a long-running command) with `env` added to the environment.
+export function startCli(args, { cwd, env = {} } = {}) {
   // Started the way bin/outpost.js re-executes itself, so that signals reach the server itself.
-  const child = spawn(process.execPath, ['--no-node-snapshot', BIN, 'dev', '--port', '0', ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, ['--no-node-snapshot', BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
   let output = '';
   let cursor = 0;
   let waiter = null;

@@ -1,0 +1,65 @@
+// Requests one server process hands to another (the one that hosts a worker's Durable Objects):
+// over HTTP on 127.0.0.1, with the client's address in a header that the receiving side trusts
+// only with the server's own secret, so no outside client can claim another address.
+import http from 'node:http';
+import net from 'node:net';
+import { pipeline } from 'node:stream';
+import { timingSafeEqual } from 'node:crypto';
+import { clientAddress } from '../server/cf.js';
+
+const FORWARDED_FOR = 'x-outpost-forwarded-for';
+const FORWARD_SECRET = 'x-outpost-forward-secret';
+
+const agent = new http.Agent({ keepAlive: true });
+
+export function forwarder({ port, secret }) {
+  const extraHeaders = (req) => [FORWARDED_FOR, clientAddress(req.socket), FORWARD_SECRET, secret];
+  return {
+    request(req, res) {
+      const upstream = http.request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: [...req.rawHeaders, ...extraHeaders(req)], agent }, (answer) => {
+        res.writeHead(answer.statusCode, answer.statusMessage, answer.rawHeaders);
+        pipeline(answer, res, () => {});
+      });
+      upstream.on('error', () => {
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end('The server process hosting this worker is not reachable.\n');
+        else res.destroy();
+      });
+      res.on('close', () => upstream.destroy());
+      pipeline(req, upstream, () => {});
+    },
+    // An upgrade (WebSocket) request: the raw connection is relayed both ways.
+    upgrade(req, socket, head) {
+      const upstream = net.connect(port, '127.0.0.1');
+      const lines = [`${req.method} ${req.url} HTTP/1.1`];
+      const raw = [...req.rawHeaders, ...extraHeaders(req)];
+      for (let i = 0; i < raw.length; i += 2) lines.push(`${raw[i]}: ${raw[i + 1]}`);
+      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+      if (head.length > 0) upstream.write(head);
+      const close = () => {
+        socket.destroy();
+        upstream.destroy();
+      };
+      upstream.on('error', close);
+      socket.on('error', close);
+      socket.pipe(upstream).pipe(socket);
+    },
+  };
+}
+
+// On the receiving side, before the request is served: takes the forwarded client address when
+// the secret is right, and drops both headers so the worker never sees them.
+export function acceptForwarded(req, secret) {
+  const raw = req.rawHeaders;
+  let address = null;
+  let trusted = false;
+  for (let i = raw.length - 2; i >= 0; i -= 2) {
+    const name = raw[i].toLowerCase();
+    if (name !== FORWARDED_FOR && name !== FORWARD_SECRET) continue;
+    if (name === FORWARDED_FOR) address = raw[i + 1];
+    else trusted = raw[i + 1].length === secret.length && timingSafeEqual(Buffer.from(raw[i + 1]), Buffer.from(secret));
+    raw.splice(i, 2);
+  }
+  delete req.headers[FORWARDED_FOR];
+  delete req.headers[FORWARD_SECRET];
+  if (trusted && address) req.forwardedFor = address;
+}

@@ -1,0 +1,224 @@
+// The deployed workers of one server process: for each, the Worker of every version its current
+// deployment names (started before they take traffic), picked per request by the deployment's
+// percentages. Switching deployments swaps one reference, so no request sees a mix; the versions
+// it replaces finish their requests and are dropped afterwards. Idle isolates are evicted, least
+// recently used first, when the process's isolates together exceed a memory budget.
+import { Worker } from '../runtime/worker.js';
+import { bindingsFromConfig } from '../runtime/bindings.js';
+import { configFromUpload } from '../config/load.js';
+import { decodeBundle } from './bundle-codec.js';
+import { routeEntries } from './router.js';
+
+// How long a replaced version lives on once its last request ended (for its waitUntil() work).
+const RETIRE_GRACE_MS = 30_000;
+
+// The Worker of one version of a deployed worker, built from what the control store keeps.
+export function workerFromVersion(name, version, { secrets, stateDir, log, services, deniedPorts }) {
+  const config = configFromUpload(version.config, `${name}@${version.id}`);
+  return {
+    config,
+    worker: new Worker({
+      name,
+      bundle: decodeBundle(version.bundle),
+      env: { vars: config.vars, secrets, bindings: bindingsFromConfig(config) },
+      limits: { cpuMs: config.limits.cpuMs, subrequests: config.limits.subrequests },
+      log,
+      stateDir,
+      compat: config.compatibility,
+      services,
+      deniedPorts,
+    }),
+  };
+}
+
+class VersionHandle {
+  constructor(versionId, worker) {
+    this.versionId = versionId;
+    this.worker = worker;
+    this.inflight = 0;
+    this.lastUsed = 0;
+    this.resident = true;
+    this.retired = false;
+    this.disposeTimer = null;
+  }
+
+  // Drops the isolate once nothing runs on it any more.
+  retire() {
+    this.retired = true;
+    if (this.inflight === 0) this.#scheduleDispose();
+  }
+
+  begin() {
+    this.inflight += 1;
+    this.lastUsed = performance.now();
+  }
+
+  end() {
+    this.inflight -= 1;
+    if (this.retired && this.inflight === 0) this.#scheduleDispose();
+  }
+
+  #scheduleDispose() {
+    clearTimeout(this.disposeTimer);
+    this.disposeTimer = setTimeout(() => this.worker.dispose(), RETIRE_GRACE_MS);
+    this.disposeTimer.unref();
+  }
+}
+
+export class WorkerPool {
+  // store: ControlStore; secretBox: SecretBox; stateDir: the bindings' data; log(worker, level,
+  // message); memoryBudgetBytes: evict idle isolates above it; deniedPorts: the server's ports.
+  constructor({ store, secretBox, stateDir, log, memoryBudgetBytes = Infinity, deniedPorts = [] }) {
+    this.store = store;
+    this.secretBox = secretBox;
+    this.stateDir = stateDir;
+    this.log = log;
+    this.memoryBudgetBytes = memoryBudgetBytes;
+    this.deniedPorts = deniedPorts;
+    this.deployed = new Map(); // name -> { deploymentId, config, handles: [{ handle, percentage }] }
+    this.counters = { coldStarts: 0, evictions: 0 };
+    this.evictionTimer = Number.isFinite(memoryBudgetBytes) ? setInterval(() => this.evictOverBudget(), 1000).unref() : null;
+  }
+
+  // Loads (or reloads) the current deployment of `name`, starting its versions' isolates before
+  // they take traffic. Resolves with the deployment id now live, or null when the worker has none
+  // (it is then unloaded). A version that fails to start leaves the previous deployment serving.
+  load(name) {
+    const deployment = this.store.currentDeployment(name);
+    if (!deployment) {
+      this.unload(name);
+      return null;
+    }
+    const secrets = this.#secrets(name);
+    const services = (other) => this.pick(other)?.worker ?? null;
+    const built = deployment.versions.map(({ id, percentage }) => {
+      const version = this.store.version(name, id);
+      if (!version) throw new Error(`Version ${id} of ${name} does not exist.`);
+      const log = (level, message, invocation) => this.log(name, level, message, invocation);
+      const { config, worker } = workerFromVersion(name, version, { secrets, stateDir: this.stateDir, log, services, deniedPorts: this.deniedPorts });
+      return { config, handle: new VersionHandle(id, worker), percentage };
+    });
+    try {
+      for (const { handle } of built) handle.worker.start();
+    } catch (err) {
+      for (const { handle } of built) handle.worker.dispose();
+      throw err;
+    }
+    const previous = this.deployed.get(name);
+    // The config of the version with the largest share decides routes and triggers.
+    const main = built.reduce((a, b) => (b.percentage > a.percentage ? b : a));
+    this.deployed.set(name, { deploymentId: deployment.id, config: main.config, handles: built.map(({ handle, percentage }) => ({ handle, percentage })) });
+    for (const { handle } of previous?.handles ?? []) handle.retire();
+    return deployment.id;
+  }
+
+  unload(name) {
+    const previous = this.deployed.get(name);
+    this.deployed.delete(name);
+    for (const { handle } of previous?.handles ?? []) handle.retire();
+  }
+
+  loadAll() {
+    const failures = [];
+    for (const name of this.store.workerNames()) {
+      try {
+        this.load(name);
+      } catch (err) {
+        failures.push({ name, error: err });
+      }
+    }
+    return failures;
+  }
+
+  // The version handle that serves the next event of `name` (by the deployment's percentages),
+  // or null. Marks an evicted isolate as coming back (a cold start).
+  pick(name) {
+    const entry = this.deployed.get(name);
+    if (!entry) return null;
+    let chosen = entry.handles[0].handle;
+    if (entry.handles.length > 1) {
+      let roll = Math.random() * 100;
+      for (const { handle, percentage } of entry.handles) {
+        chosen = handle;
+        roll -= percentage;
+        if (roll < 0) break;
+      }
+    }
+    if (!chosen.resident) {
+      chosen.resident = true;
+      this.counters.coldStarts += 1;
+    }
+    chosen.lastUsed = performance.now();
+    return chosen;
+  }
+
+  // [{ name, routes, workersDev }] for the router.
+  routing() {
+    return [...this.deployed].map(([name, { config }]) => ({
+      name,
+      routes: routeEntries(config.routes),
+      // As wrangler: a worker with routes is not on its name's host unless workers_dev says so.
+      workersDev: config.workersDev ?? config.routes.length === 0,
+    }));
+  }
+
+  configOf(name) {
+    return this.deployed.get(name)?.config ?? null;
+  }
+
+  names() {
+    return [...this.deployed.keys()];
+  }
+
+  // Resident isolates and their heap, for the metrics.
+  residentStats() {
+    let isolates = 0;
+    let bytes = 0;
+    for (const { handles } of this.deployed.values()) {
+      for (const { handle } of handles) {
+        const stats = handle.resident ? handle.worker.heapStatistics() : null;
+        if (!stats) continue;
+        isolates += 1;
+        bytes += stats.total_heap_size + stats.externally_allocated_size;
+      }
+    }
+    return { isolates, bytes };
+  }
+
+  // Evicts idle isolates, least recently used first, until the process is under its budget.
+  evictOverBudget() {
+    const live = [];
+    let total = 0;
+    for (const { handles } of this.deployed.values()) {
+      for (const { handle } of handles) {
+        const stats = handle.resident ? handle.worker.heapStatistics() : null;
+        if (!stats) continue;
+        const bytes = stats.total_heap_size + stats.externally_allocated_size;
+        total += bytes;
+        live.push({ handle, bytes });
+      }
+    }
+    if (total <= this.memoryBudgetBytes) return;
+    live.sort((a, b) => a.handle.lastUsed - b.handle.lastUsed);
+    for (const { handle, bytes } of live) {
+      if (total <= this.memoryBudgetBytes) break;
+      if (handle.inflight > 0) continue;
+      handle.worker.dispose();
+      handle.resident = false;
+      this.counters.evictions += 1;
+      total -= bytes;
+    }
+  }
+
+  #secrets(name) {
+    return Object.fromEntries(this.store.sealedSecrets(name).map(({ name: key, value }) => [key, this.secretBox.open(value)]));
+  }
+
+  close() {
+    clearInterval(this.evictionTimer);
+    for (const name of this.names()) {
+      for (const { handle } of this.deployed.get(name).handles) handle.worker.dispose();
+    }
+    this.deployed.clear();
+  }
+}

@@ -1,0 +1,307 @@
+// `outpost serve` and the commands that deploy to it, end to end: a real server (its primary and
+// serving processes), the real CLI, real HTTP requests.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { startServe } from '../helpers/serve-process.js';
+import { project, wranglerToml } from '../helpers/project.js';
+import { until } from '../helpers/until.js';
+
+const SECRET_VALUE = 'hunter2-correct-horse-battery-staple';
+
+function versionedWorker(name, label, extra = '') {
+  return project({
+    'wrangler.toml': wranglerToml({ name, extra }),
+    'src/index.js': `export default {
+      async fetch(request, env) {
+        const url = new URL(request.url);
+        if (url.pathname === '/secret') return new Response(env.API_KEY === ${JSON.stringify(SECRET_VALUE)} ? 'secret ok' : 'no secret');
+        if (url.pathname === '/log') { console.log('tail me', url.searchParams.get('n')); return new Response('logged'); }
+        if (url.pathname === '/throw') throw new Error('boom from ' + ${JSON.stringify(label)});
+        return new Response(${JSON.stringify(label)} + ' ' + url.hostname + url.pathname);
+      },
+    };\n`,
+  });
+}
+
+// Writes every file under `dir` into one string (to look for plaintext secrets).
+function allBytes(dir) {
+  let text = '';
+  for (const entry of readdirSync(dir, { recursive: true })) {
+    const file = path.join(dir, entry);
+    if (statSync(file).isFile()) text += readFileSync(file).toString('latin1');
+  }
+  return text;
+}
+
+describe('outpost serve with one process', () => {
+  let server;
+  before(async () => {
+    server = await startServe({ processes: 1 });
+  });
+  after(() => server?.stop());
+
+  test('deploy makes the worker live at <name>.localhost; unknown hosts get a 404', async () => {
+    const dir = versionedWorker('alpha', 'v1');
+    const deployed = await server.cli(['deploy'], { cwd: dir });
+    assert.equal(deployed.code, 0, deployed.stderr);
+    assert.match(deployed.stdout, /Deployed alpha/);
+    assert.match(deployed.stdout, /Current Version ID: [0-9a-f-]{36}/);
+    const answer = await server.request('alpha.localhost', '/hi');
+    assert.equal(answer.status, 200);
+    assert.equal(answer.text, 'v1 alpha.localhost/hi');
+    assert.equal((await server.request('nobody.localhost')).status, 404);
+    assert.equal((await server.request('localhost')).status, 404);
+  });
+
+  test('the API refuses missing, unknown and under-scoped tokens without saying what exists', async () => {
+    assert.equal((await server.call('GET', '/api/workers', undefined, null)).status, 401);
+    assert.equal((await server.call('GET', '/api/workers', undefined, 'opt_not-a-token')).status, 401);
+    const created = await server.call('POST', '/api/tokens', { name: 'reader', scopes: ['read'], workers: ['alpha'] });
+    assert.equal(created.status, 200);
+    const reader = created.body.token;
+    assert.equal((await server.call('GET', '/api/workers/alpha/versions', undefined, reader)).status, 200);
+    // Another worker, existing or not: the same 403.
+    assert.deepEqual(await server.call('GET', '/api/workers/ghost/versions', undefined, reader), await server.call('GET', '/api/workers/other/versions', undefined, reader));
+    assert.equal((await server.call('GET', '/api/workers/ghost/versions', undefined, reader)).status, 403);
+    assert.equal((await server.call('POST', '/api/workers/alpha/rollback', {}, reader)).status, 403);
+    assert.equal((await server.call('GET', '/api/tokens', undefined, reader)).status, 403);
+    const list = await server.call('GET', '/api/workers', undefined, reader);
+    assert.deepEqual(list.body.map((w) => w.name), ['alpha']);
+    // Tokens are stored hashed: the listing never shows them.
+    const tokens = await server.call('GET', '/api/tokens');
+    assert.ok(!JSON.stringify(tokens.body).includes(reader));
+    assert.ok(!allBytes(server.dirs.dataDir).includes(reader));
+    assert.equal((await server.call('DELETE', `/api/tokens/${created.body.id}`)).status, 200);
+    assert.equal((await server.call('GET', '/api/workers/alpha/versions', undefined, reader)).status, 401);
+  });
+
+  test('secrets reach the worker, are encrypted at rest and never appear in output or API answers', async () => {
+    const dir = versionedWorker('alpha', 'v1');
+    const put = await server.cli(['secret', 'put', 'API_KEY'], { cwd: dir, input: `${SECRET_VALUE}\n` });
+    assert.equal(put.code, 0, put.stderr);
+    assert.equal((await server.request('alpha.localhost', '/secret')).text, 'secret ok');
+    const list = await server.cli(['secret', 'list'], { cwd: dir });
+    assert.match(list.stdout, /API_KEY/);
+    for (const text of [put.stdout, put.stderr, list.stdout, server.output, JSON.stringify((await server.call('GET', '/api/workers/alpha')).body)]) {
+      assert.ok(!text.includes(SECRET_VALUE), 'the secret was printed');
+    }
+    assert.ok(!allBytes(server.dirs.dataDir).includes(SECRET_VALUE), 'the secret is stored in clear');
+    const bad = await server.call('PUT', '/api/workers/alpha/secrets', { secrets: { '1BAD': 'x' } });
+    assert.equal(bad.status, 400);
+    const tooBig = await server.call('PUT', '/api/workers/alpha/secrets', { secrets: { BIG: 'x'.repeat(6000) } });
+    assert.equal(tooBig.status, 400);
+  });
+
+  test('versions: upload without deploying, split traffic, roll back', async () => {
+    const v2 = await server.cli(['versions', 'upload'], { cwd: versionedWorker('alpha', 'v2') });
+    assert.equal(v2.code, 0, v2.stderr);
+    const v2Id = /Worker Version ID: (\S+)/.exec(v2.stdout)[1];
+    assert.equal((await server.request('alpha.localhost', '/')).text, 'v1 alpha.localhost/');
+    const listed = JSON.parse((await server.cli(['versions', 'list', '--name', 'alpha', '--json'])).stdout);
+    assert.equal(listed.length, 2);
+    const v1Id = listed.find((v) => v.id !== v2Id).id;
+
+    const split = await server.cli(['versions', 'deploy', `${v1Id}@50`, `${v2Id}@50`, '--name', 'alpha']);
+    assert.equal(split.code, 0, split.stderr);
+    const seen = new Set();
+    for (let i = 0; i < 200 && seen.size < 2; i++) seen.add((await server.request('alpha.localhost', '/')).text.split(' ')[0]);
+    assert.deepEqual([...seen].sort(), ['v1', 'v2']);
+
+    const bad = await server.cli(['versions', 'deploy', `${v1Id}@50`, `${v2Id}@40`, '--name', 'alpha']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /add up to 90/);
+
+    assert.equal((await server.cli(['versions', 'deploy', v2Id, '--name', 'alpha'])).code, 0);
+    assert.equal((await server.request('alpha.localhost', '/')).text, 'v2 alpha.localhost/');
+    const rolledBack = await server.cli(['rollback', v1Id, '--name', 'alpha']);
+    assert.equal(rolledBack.code, 0, rolledBack.stderr);
+    assert.equal((await server.request('alpha.localhost', '/')).text, 'v1 alpha.localhost/');
+    const deployments = JSON.parse((await server.cli(['deployments', 'list', '--name', 'alpha', '--json'])).stdout);
+    assert.equal(deployments[0].versions[0].id, v1Id);
+    assert.ok(deployments.length >= 4);
+  });
+
+  test('a bundle that fails to start is refused and the live version keeps serving', async () => {
+    const broken = project({ 'wrangler.toml': wranglerToml({ name: 'alpha' }), 'src/index.js': 'throw new Error("broken at startup");\nexport default {};\n' });
+    const result = await server.cli(['deploy'], { cwd: broken });
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /failed to start.*broken at startup/);
+    assert.equal((await server.request('alpha.localhost', '/')).text, 'v1 alpha.localhost/');
+  });
+
+  test('bad uploads: invalid names, malformed JSON, bad routes and crons are refused with 400', async () => {
+    const bundle = { format: 'modules', mainModule: 'index.js', modules: [{ name: 'index.js', type: 'esm', content: 'export default { fetch() { return new Response("x") } }' }] };
+    assert.equal((await server.call('POST', '/api/workers/Bad_Name!/versions', { config: {}, bundle })).status, 400);
+    const raw = await fetch(`${server.api}/api/workers/beta/versions`, { method: 'POST', headers: { authorization: `Bearer ${server.token}` }, body: '{not json' });
+    assert.equal(raw.status, 400);
+    const badRoute = await server.call('POST', '/api/workers/beta/versions', { config: { routes: ['example.com/a*b'] }, bundle });
+    assert.equal(badRoute.status, 400);
+    assert.match(badRoute.body.error, /wildcard/);
+    const badCron = await server.call('POST', '/api/workers/beta/versions', { config: { triggers: { crons: ['61 * * * *'] } }, bundle });
+    assert.equal(badCron.status, 400);
+    const badBundle = await server.call('POST', '/api/workers/beta/versions', { config: {}, bundle: { format: 'modules', modules: [] } });
+    assert.equal(badBundle.status, 400);
+    const badConfig = await server.call('POST', '/api/workers/beta/versions', { config: { vars: 'nope' }, bundle });
+    assert.equal(badConfig.status, 400);
+    assert.equal((await server.call('GET', '/api/workers/beta')).status, 404);
+  });
+
+  test('routes and custom domains pick the most specific worker; a taken route is refused', async () => {
+    const wide = versionedWorker('wide', 'wide', 'routes = ["*.example.com/*"]\n');
+    const api = versionedWorker('narrow', 'narrow', 'routes = [{ pattern = "shop.example.com/api/*", zone_name = "example.com" }, { pattern = "exact.test", custom_domain = true }]\n');
+    assert.equal((await server.cli(['deploy'], { cwd: wide })).code, 0);
+    assert.equal((await server.cli(['deploy'], { cwd: api })).code, 0);
+    assert.equal((await server.request('shop.example.com', '/api/items')).text, 'narrow shop.example.com/api/items');
+    assert.equal((await server.request('shop.example.com', '/about')).text, 'wide shop.example.com/about');
+    assert.equal((await server.request('exact.test', '/anything')).text, 'narrow exact.test/anything');
+    // A worker with routes is not at its name's host unless workers_dev says so.
+    assert.equal((await server.request('wide.localhost', '/')).status, 404);
+    const thief = await server.cli(['deploy'], { cwd: versionedWorker('thief', 'thief', 'routes = ["*.example.com/*"]\n') });
+    assert.notEqual(thief.code, 0);
+    assert.match(thief.stderr, /already served by another worker/);
+  });
+
+  test('tail streams the request with its console output, filtered by a search', async () => {
+    const { default: WebSocket } = await import('ws');
+    const events = [];
+    const ws = new WebSocket(`${server.api.replace('http', 'ws')}/api/workers/alpha/tail?search=tail+me`, { headers: { authorization: `Bearer ${server.token}` } });
+    await new Promise((resolve, reject) => {
+      ws.on('open', resolve);
+      ws.on('error', reject);
+    });
+    ws.on('message', (data) => events.push(JSON.parse(data)));
+    // The tail is registered with the serving processes asynchronously.
+    await until(async () => {
+      await server.request('alpha.localhost', '/log?n=1');
+      return events.length > 0;
+    }, 10_000, 'a tail event');
+    const event = events[0];
+    assert.equal(event.scriptName, 'alpha');
+    assert.equal(event.outcome, 'ok');
+    assert.equal(event.event.request.method, 'GET');
+    assert.equal(event.event.response.status, 200);
+    assert.deepEqual(event.logs[0].message, ['tail me 1']);
+    // The search filter drops events without the text.
+    await server.request('alpha.localhost', '/');
+    await server.request('alpha.localhost', '/log?n=2');
+    await until(() => events.some((e) => e.logs[0]?.message[0] === 'tail me 2'), 10_000, 'the second event');
+    assert.ok(events.every((e) => e.event.request.url.includes('/log')));
+    ws.close();
+    const refused = new WebSocket(`${server.api.replace('http', 'ws')}/api/workers/alpha/tail`);
+    const status = await new Promise((resolve) => refused.on('unexpected-response', (_req, res) => resolve(res.statusCode)));
+    assert.equal(status, 401);
+  });
+
+  test('metrics and health', async () => {
+    const health = await fetch(`${server.api}/healthz`);
+    assert.equal(health.status, 200);
+    await server.request('alpha.localhost', '/throw');
+    const metrics = await fetch(`${server.api}/metrics`, { headers: { authorization: `Bearer ${server.token}` } });
+    const text = await metrics.text();
+    assert.match(text, /outpost_requests_total\{worker="alpha",status="2xx"\} \d+/);
+    assert.match(text, /outpost_errors_total\{worker="alpha"\} [1-9]/);
+    assert.match(text, /outpost_request_cpu_ms_bucket\{worker="alpha",le="\+Inf"\} \d+/);
+    assert.match(text, /outpost_isolates_resident [1-9]/);
+    assert.equal((await fetch(`${server.api}/metrics`)).status, 401);
+  });
+
+  test('delete removes the worker', async () => {
+    const result = await server.cli(['delete', 'wide']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal((await server.request('shop.example.com', '/about')).status, 404);
+    assert.equal((await server.call('GET', '/api/workers/wide')).status, 404);
+  });
+});
+
+describe('outpost serve with two processes', () => {
+  let server;
+  const env = { OUTPOST_API_TOKEN: 'opt_fixed-token-for-automation', OUTPOST_SECRETS_KEY: 'a'.repeat(64) };
+  before(async () => {
+    server = await startServe({ processes: 2, env });
+  });
+  after(() => server?.stop());
+
+  // Requests on new connections, so that both processes get some.
+  const fresh = (host, target) => server.request(host, target);
+
+  test('both processes serve, and a redeploy under load fails no request', async () => {
+    const counter = (label) => project({
+      'wrangler.toml': wranglerToml({ name: 'count' }),
+      'src/index.js': `let served = 0;\nexport default { fetch() { served += 1; return new Response(${JSON.stringify(label)} + ' ' + served); } };\n`,
+    });
+    assert.equal((await server.cli(['deploy'], { cwd: counter('v1') })).code, 0);
+    const answers = [];
+    for (let i = 0; i < 40; i++) answers.push((await fresh('count.localhost', '/')).text);
+    // Two isolates counting on their own: some count is seen twice.
+    const counts = answers.map((text) => Number(text.split(' ')[1]));
+    assert.ok(new Set(counts).size < counts.length, `one isolate served everything: ${counts}`);
+
+    let stop = false;
+    const failures = [];
+    const seen = [];
+    const load = (async () => {
+      while (!stop) {
+        try {
+          const answer = await fresh('count.localhost', '/');
+          if (answer.status !== 200) failures.push(answer.status);
+          seen.push(answer.text.split(' ')[0]);
+        } catch (err) {
+          failures.push(err.message);
+        }
+      }
+    })();
+    for (const label of ['v2', 'v3', 'v4']) {
+      const deployed = await server.cli(['deploy'], { cwd: counter(label) });
+      assert.equal(deployed.code, 0, deployed.stderr);
+      // Live on every process once deploy returned.
+      for (let i = 0; i < 6; i++) assert.equal((await fresh('count.localhost', '/')).text.split(' ')[0], label);
+    }
+    stop = true;
+    await load;
+    assert.deepEqual(failures, []);
+    assert.ok(seen.length > 10);
+  });
+
+  test('a Durable Object has one instance whichever process takes the request', async () => {
+    const dir = project({
+      'wrangler.toml': wranglerToml({ name: 'objects', extra: '[[durable_objects.bindings]]\nname = "COUNTER"\nclass_name = "Counter"\n\n[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Counter"]\n' }),
+      'src/index.js': `import { DurableObject } from 'cloudflare:workers';
+        export class Counter extends DurableObject {
+          hits = 0;
+          async fetch() { this.hits += 1; return new Response(String(this.hits)); }
+        }
+        export default { fetch(request, env) { return env.COUNTER.getByName('one').fetch(request); } };\n`,
+    });
+    const deployed = await server.cli(['deploy'], { cwd: dir });
+    assert.equal(deployed.code, 0, deployed.stderr);
+    const answers = [];
+    for (let i = 0; i < 30; i++) answers.push(Number((await fresh('objects.localhost', '/')).text));
+    // In-memory state of one instance: 1, 2, 3, ... with no repeats.
+    assert.deepEqual(answers, answers.map((_, i) => i + 1));
+  });
+
+  test('a restart keeps workers, versions, secrets and routes', async () => {
+    const dir = versionedWorker('keeper', 'kept', 'routes = [{ pattern = "kept.test", custom_domain = true }]\n');
+    assert.equal((await server.cli(['deploy'], { cwd: dir })).code, 0);
+    assert.equal((await server.cli(['secret', 'put', 'API_KEY', '--name', 'keeper'], { input: SECRET_VALUE })).code, 0);
+    await server.stop();
+    server = await startServe({ dirs: server.dirs, processes: 2, env });
+    assert.equal((await server.request('kept.test', '/secret')).text, 'secret ok');
+    assert.equal((await server.request('count.localhost', '/')).text.split(' ')[0], 'v4');
+    const versions = JSON.parse((await server.cli(['versions', 'list', '--name', 'count', '--json'])).stdout);
+    assert.equal(versions.length, 4);
+  });
+
+  test('a server started with another secrets key refuses to serve secrets it cannot read', async () => {
+    await server.stop();
+    const other = await startServe({ dirs: server.dirs, processes: 1, env: { ...env, OUTPOST_SECRETS_KEY: 'b'.repeat(64) } });
+    try {
+      assert.match(other.output, /keeper.*cannot be decrypted/);
+      assert.equal((await other.request('kept.test', '/secret')).status, 404);
+    } finally {
+      await other.stop();
+    }
+  });
+});
