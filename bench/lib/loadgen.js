@@ -1,12 +1,12 @@
 // Child process: drives one target with autocannon (keep-alive connections), a warm-up run first,
 // and prints the measured run's figures as one JSON line.
-// Usage: node loadgen.js '{"url":..., "connections":50, "warmupSeconds":2, "durationSeconds":8}'
+// Usage: node loadgen.js '{"url":..., "connections":50, "warmupSeconds":2, "durationSeconds":8, "headers":{}}'
 import autocannon from 'autocannon';
 
-const { url, connections, warmupSeconds, durationSeconds } = JSON.parse(process.argv[2]);
+const { url, connections, warmupSeconds, durationSeconds, headers = {} } = JSON.parse(process.argv[2]);
 
 async function hammer(seconds) {
-  return autocannon({ url, connections, pipelining: 1, duration: seconds, timeout: 10 });
+  return autocannon({ url, connections, pipelining: 1, duration: seconds, timeout: 10, headers });
 }
 
 if (warmupSeconds > 0) await hammer(warmupSeconds);

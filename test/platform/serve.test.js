@@ -282,6 +282,36 @@ describe('outpost serve with two processes', () => {
     assert.deepEqual(answers, answers.map((_, i) => i + 1));
   });
 
+  test('queue batches are consumed once, whichever process the messages were sent from', async () => {
+    const dir = project({
+      'wrangler.toml': wranglerToml({ name: 'jobs', extra: `[[queues.producers]]\nbinding = "JOBS"\nqueue = "jobs"\n\n[[queues.consumers]]\nqueue = "jobs"\nmax_batch_size = 5\nmax_batch_timeout = 0\n\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "jobs"\ndatabase_id = "jobs-db"\n` }),
+      'src/index.js': `export default {
+        async fetch(request, env) {
+          await env.DB.exec('CREATE TABLE IF NOT EXISTS done (n INTEGER)');
+          const url = new URL(request.url);
+          if (url.pathname === '/count') return Response.json(await env.DB.prepare('SELECT count(*) AS total, count(DISTINCT n) AS distinctN FROM done').first());
+          await env.JOBS.send({ n: Number(url.searchParams.get('n')) });
+          return new Response('sent');
+        },
+        async queue(batch, env) {
+          await env.DB.exec('CREATE TABLE IF NOT EXISTS done (n INTEGER)');
+          for (const message of batch.messages) await env.DB.prepare('INSERT INTO done VALUES (?)').bind(message.body.n).run();
+        },
+      };\n`,
+    });
+    const deployed = await server.cli(['deploy'], { cwd: dir });
+    assert.equal(deployed.code, 0, deployed.stderr);
+    assert.match(deployed.stdout, /Created queue "jobs"/);
+    assert.match(deployed.stdout, /Created d1 database "jobs"/);
+    for (let n = 0; n < 20; n++) assert.equal((await fresh('jobs.localhost', `/?n=${n}`)).text, 'sent');
+    let count;
+    await until(async () => {
+      count = JSON.parse((await fresh('jobs.localhost', '/count')).text);
+      return count.total >= 20;
+    }, 15_000, 'twenty messages consumed');
+    assert.deepEqual(count, { total: 20, distinctN: 20 });
+  });
+
   test('a restart keeps workers, versions, secrets and routes', async () => {
     const dir = versionedWorker('keeper', 'kept', 'routes = [{ pattern = "kept.test", custom_domain = true }]\n');
     assert.equal((await server.cli(['deploy'], { cwd: dir })).code, 0);
@@ -292,6 +322,7 @@ describe('outpost serve with two processes', () => {
     assert.equal((await server.request('count.localhost', '/')).text.split(' ')[0], 'v4');
     const versions = JSON.parse((await server.cli(['versions', 'list', '--name', 'count', '--json'])).stdout);
     assert.equal(versions.length, 4);
+    assert.equal(JSON.parse((await server.request('jobs.localhost', '/count')).text).total, 20);
   });
 
   test('a server started with another secrets key refuses to serve secrets it cannot read', async () => {
@@ -303,5 +334,27 @@ describe('outpost serve with two processes', () => {
     } finally {
       await other.stop();
     }
+  });
+});
+
+describe('outpost serve under a memory budget', () => {
+  let server;
+  before(async () => {
+    server = await startServe({ processes: 1, args: ['--memory-budget', '16'] });
+  });
+  after(() => server?.stop());
+
+  test('idle isolates are evicted least recently used first and come back on their next request', async () => {
+    const names = Array.from({ length: 8 }, (_, i) => `budget-${i}`);
+    for (const name of names) {
+      const bundle = { format: 'modules', mainModule: 'index.js', modules: [{ name: 'index.js', type: 'esm', content: `const filler = new Array(100000).fill('${name}');\nexport default { fetch() { return new Response(filler[0]); } };\n` }] };
+      const uploaded = await server.call('POST', `/api/workers/${name}/versions`, { config: { compatibility_date: '2026-08-04' }, bundle, deploy: true });
+      assert.equal(uploaded.status, 200, JSON.stringify(uploaded.body));
+    }
+    const metric = async (name) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await fetch(`${server.api}/metrics`, { headers: { authorization: `Bearer ${server.token}` } })).text())[1]);
+    await until(async () => (await metric('outpost_evictions_total')) > 0, 10_000, 'an eviction');
+    for (const name of names) assert.equal((await server.request(`${name}.localhost`)).text, name);
+    assert.ok((await metric('outpost_cold_starts_total')) > 0);
+    assert.ok((await metric('outpost_isolate_heap_bytes')) < 40 * 1024 * 1024);
   });
 });
