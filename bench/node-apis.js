@@ -1,7 +1,8 @@
 // Node API throughput inside a worker: MB/s of crypto.createHash('sha256').update(buf).digest()
 // over 64 KiB buffers, and of Buffer operations (Buffer.from(string, 'utf8'), toString('base64'),
-// Buffer.concat), each run in one request (after a warm-up request) and timed from the host around
-// it, against the same code run in plain Node in the same process. BENCH_NODE_APIS_MB (default 64) MiB per operation.
+// Buffer.from(string, 'base64'), Buffer.concat), each run in one request (after a warm-up request)
+// and timed from the host around it, against the same code run in plain Node in the same process.
+// BENCH_NODE_APIS_MB (default 64) MiB per operation.
 import { Worker } from '../src/runtime/worker.js';
 import { envNumber, fetchText, fmt, isMain, moduleBundle, printTable } from './lib/common.js';
 
@@ -15,11 +16,13 @@ const MEASURE = `function measure(op, mb, createHash, Buffer) {
   const buf = Buffer.alloc(${CHUNK});
   for (let i = 0; i < buf.length; i++) buf[i] = (i * 31 + 7) & 0xff;
   const text = 'héllo wörld, ünïcode € '.repeat(Math.ceil(${CHUNK} / 26)).slice(0, ${CHUNK} / 2);
+  const b64 = buf.toString('base64');
   const parts = Array.from({ length: 16 }, (_, i) => buf.subarray(i * ${CHUNK / 16}, (i + 1) * ${CHUNK / 16}));
   let sink = 0;
   if (op === 'sha256') for (let i = 0; i < n; i++) sink += createHash('sha256').update(buf).digest()[0];
   else if (op === 'fromUtf8') for (let i = 0; i < n; i++) sink += Buffer.from(text, 'utf8').length;
   else if (op === 'toBase64') for (let i = 0; i < n; i++) sink += buf.toString('base64').length;
+  else if (op === 'fromBase64') for (let i = 0; i < n; i++) sink += Buffer.from(b64, 'base64').length;
   else if (op === 'concat') for (let i = 0; i < n; i++) sink += Buffer.concat(parts).length;
   else throw new Error('unknown op ' + op);
   return { n, bytes: n * (op === 'fromUtf8' ? Buffer.byteLength(text, 'utf8') : ${CHUNK}), sink };
@@ -39,6 +42,7 @@ const OPS = [
   ['sha256', "createHash('sha256').update(64 KiB).digest()"],
   ['fromUtf8', "Buffer.from(string, 'utf8')"],
   ['toBase64', "buf.toString('base64') (64 KiB)"],
+  ['fromBase64', "Buffer.from(base64, 'base64') (64 KiB)"],
   ['concat', 'Buffer.concat(16 × 4 KiB)'],
 ];
 

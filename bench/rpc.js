@@ -3,7 +3,8 @@
 // worker), both in-process `Worker`s wired with `services`, timed from the host.
 //  1. Service-binding RPC: a loop of BENCH_RPC_CALLS (default 5000) sequential
 //     `await env.SVC.add(i, 1)` in one caller request (calls/s, µs per call; the median of 3
-//     requests); then p50/p99 of BENCH_RPC_CALLS single calls, one `worker.fetch` per call
+//     requests), and the same with a callback, `await env.SVC.callBack((x) => x + 1, i)` (the
+//     function crosses as a stub, called back into the caller, then released); then p50/p99 of BENCH_RPC_CALLS single calls, one `worker.fetch` per call
 //     making one RPC, against the same caller's fetch making a direct function call instead (the
 //     peer: a direct function call in one worker). The single calls of all variants (this one
 //     and those of 2.) are interleaved, one of each per round, after 500 rounds of warm-up.
@@ -16,8 +17,7 @@
 //     node:sqlite inserts and selects on a table of the same shape with the same WAL settings:
 //     one commit per insert (autocommit), and all inserts in one transaction (how Outpost
 //     commits a turn's writes).
-// WebSocket messages through an object are not measured: Durable Object WebSocket hibernation is
-// not built.
+// WebSocket messages through an object are measured by websocket-do.js.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,6 +34,7 @@ const VALUE = 'v'.repeat(100);
 const BACKEND = `import { WorkerEntrypoint, DurableObject } from 'cloudflare:workers';
 export default class Backend extends WorkerEntrypoint {
   add(a, b) { return a + b; }
+  callBack(fn, x) { return fn(x); }
 }
 export class Counter extends DurableObject {
   count = 0;
@@ -67,6 +68,11 @@ export default {
       case '/rpc-loop': {
         let sum = 0;
         for (let i = 0; i < n; i++) sum += await env.SVC.add(i, 1);
+        return new Response(String(sum));
+      }
+      case '/rpc-callback-loop': {
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += await env.SVC.callBack((x) => x + 1, i);
         return new Response(String(sum));
       }
       case '/do-fetch-loop': {
@@ -138,12 +144,12 @@ async function timeWorkers(dir, n, storageOps) {
     // Loops: the median of LOOP_REPEATS requests.
     const loops = {};
     const loopSum = (n * (n + 1)) / 2;
-    for (const [key, pathname] of [['rpc', '/rpc-loop'], ['doRpc', '/do-rpc-loop'], ['doFetch', '/do-fetch-loop']]) {
+    for (const [key, pathname] of [['rpc', '/rpc-loop'], ['rpcCallback', '/rpc-callback-loop'], ['doRpc', '/do-rpc-loop'], ['doFetch', '/do-fetch-loop']]) {
       await fetchText(caller, workerRequest(`${pathname}?n=${WARMUP}`));
       const runs = [];
       for (let r = 0; r < LOOP_REPEATS; r++) {
         const { ms, text } = await timeOne(caller, workerRequest(`${pathname}?n=${n}`));
-        if (key === 'rpc' && Number(text) !== loopSum) throw new Error(`the RPC loop summed ${text}, expected ${loopSum}`);
+        if (key.startsWith('rpc') && Number(text) !== loopSum) throw new Error(`the RPC loop summed ${text}, expected ${loopSum}`);
         runs.push(ms);
       }
       const ms = median(runs);
@@ -237,6 +243,7 @@ export async function run() {
     printTable(`rpc: ${n} sequential calls in one caller request (timed from the host around the request)`,
       ['', 'calls/s', 'µs per call', 'calls/s / service RPC'], [
         ['service binding RPC: await env.SVC.add(i, 1)', fmt(loops.rpc.cps, 0), us(loops.rpc.msPerCall), ''],
+        ['with a callback: await env.SVC.callBack((x) => x + 1, i)', fmt(loops.rpcCallback.cps, 0), us(loops.rpcCallback.msPerCall), ratio(loops.rpcCallback.cps, loops.rpc.cps)],
         ['Durable Object RPC: await stub.increment()', fmt(loops.doRpc.cps, 0), us(loops.doRpc.msPerCall), ratio(loops.doRpc.cps, loops.rpc.cps)],
         ['Durable Object fetch: await stub.fetch() + text()', fmt(loops.doFetch.cps, 0), us(loops.doFetch.msPerCall), ratio(loops.doFetch.cps, loops.rpc.cps)],
       ]);
@@ -258,7 +265,6 @@ export async function run() {
       ]);
     console.log(`(request overhead subtracted from the worker figures: put ${us(storage.put.overheadMs)} µs, get ${us(storage.get.overheadMs)} µs;`);
     console.log(' Outpost commits the writes of a turn in one transaction: the loop of puts is one commit, as in the second row; values V8-serialized on both sides.)');
-    console.log('Not measured: WebSocket messages through a Durable Object (Durable Object WebSocket hibernation is not built).');
 
     return {
       name: 'rpc',
@@ -275,7 +281,6 @@ export async function run() {
         { metric: 'DO put / node:sqlite INSERT, one transaction', value: ratio(storage.put.ops, node.oneTransaction.ops) },
         { metric: 'DO storage get ops/s', value: fmt(storage.get.ops, 0) },
         { metric: 'DO get / node:sqlite SELECT', value: ratio(storage.get.ops, node.select.ops) },
-        { metric: 'DO WebSocket messages', value: 'not measured (hibernation not built)' },
       ],
     };
   } finally {

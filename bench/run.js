@@ -1,5 +1,5 @@
 // Runs the benchmarks (all, or those named on the command line) and prints a summary.
-//   node --no-node-snapshot bench/run.js [http-hello] [cold-start] [idle-memory] [streaming] [kv] [r2] [d1] [queues] [rpc] [node-apis] [serve]
+//   node --no-node-snapshot bench/run.js [http-hello] [cold-start] [idle-memory] [streaming] [kv] [r2] [d1] [queues] [rpc] [node-apis] [serve] [websocket-do]
 import { fmt, printTable } from './lib/common.js';
 
 const BENCHMARKS = {
@@ -14,6 +14,7 @@ const BENCHMARKS = {
   rpc: () => import('./rpc.js'),
   'node-apis': () => import('./node-apis.js'),
   serve: () => import('./serve.js'),
+  'websocket-do': () => import('./websocket-do.js'),
 };
 
 const names = process.argv.slice(2);

@@ -119,8 +119,8 @@ export function createApiHandler(server) {
       const deployment = store.currentDeployment(other);
       if (!deployment) continue;
       for (const { id } of deployment.versions) {
-        const version = store.version(other, id);
-        const routes = version.config.routes ?? (version.config.route !== undefined ? [version.config.route] : []);
+        const config = store.versionConfig(other, id);
+        const routes = config.routes ?? (config.route !== undefined ? [config.route] : []);
         for (const route of routeEntries(routes)) {
           if (mine.has(route.pattern.toLowerCase())) throw new ApiError(409, `The route "${route.pattern}" is already served by another worker.`);
         }
@@ -132,14 +132,21 @@ export function createApiHandler(server) {
     if (!Array.isArray(versions) || versions.length === 0 || versions.length > 2) throw new ApiError(400, 'A deployment names one or two versions.');
     let total = 0;
     for (const entry of versions) {
-      if (!entry || typeof entry.id !== 'string' || !store.version(name, entry.id)) throw new ApiError(400, `No version ${JSON.stringify(entry?.id)} of "${name}".`);
+      if (!entry || typeof entry.id !== 'string' || !store.versionConfig(name, entry.id)) throw new ApiError(400, `No version ${JSON.stringify(entry?.id)} of "${name}".`);
       if (typeof entry.percentage !== 'number' || !(entry.percentage > 0) || entry.percentage > 100) throw new ApiError(400, 'Each version needs a percentage above 0 and at most 100.');
       total += entry.percentage;
     }
     if (Math.abs(total - 100) > 1e-9) throw new ApiError(400, `The percentages add up to ${total}, not 100.`);
     if (new Set(versions.map((entry) => entry.id)).size !== versions.length) throw new ApiError(400, 'A version is named twice.');
     const deployment = store.addDeployment(name, versions.map(({ id, percentage }) => ({ id, percentage })), typeof message === 'string' ? message.slice(0, 1000) : null);
-    await server.deploy(name);
+    try {
+      await server.deploy(name);
+    } catch (err) {
+      // Not live everywhere: the previous deployment goes back to every process.
+      store.deleteDeployment(deployment.id);
+      await server.deploy(name).catch(() => {});
+      throw new ApiError(500, `The deployment did not go live, and was undone: ${err.message}`);
+    }
     return deployment;
   };
 

@@ -101,6 +101,12 @@ export class ControlStore {
     return { ...describeVersion(row), config: JSON.parse(row.config), bundle: JSON.parse(gunzipSync(row.bundle)) };
   }
 
+  // The config of one version alone (no bundle to decompress), or null.
+  versionConfig(worker, id) {
+    const row = this.db.prepare('SELECT config FROM versions WHERE worker = ? AND id = ?').get(worker, id);
+    return row ? JSON.parse(row.config) : null;
+  }
+
   // ---- deployments
 
   // versions: [{ id, percentage }] adding up to 100.
@@ -108,6 +114,11 @@ export class ControlStore {
     const deployment = { id: randomUUID(), worker, created: Date.now(), message, versions };
     this.db.prepare('INSERT INTO deployments VALUES (?, ?, ?, ?, ?)').run(deployment.id, worker, deployment.created, message, JSON.stringify(versions));
     return deployment;
+  }
+
+  // Drops a deployment that never went live.
+  deleteDeployment(id) {
+    this.db.prepare('DELETE FROM deployments WHERE id = ?').run(id);
   }
 
   deployments(worker) {

@@ -44,10 +44,21 @@ function outcomeOf({ error, aborted, status }) {
 }
 
 export async function runServeProcess() {
-  // The primary sends the settings once asked: a message sent before this listener exists is lost.
-  const settings = once(process, 'message');
+  // Messages are queued from the start (one that arrives with no listener is lost) and handled
+  // once this process is ready; the first one holds the settings, sent once asked for.
+  const early = [];
+  let arrived = null;
+  let onMessage = (message) => {
+    early.push(message);
+    arrived?.();
+  };
+  process.on('message', (message) => onMessage(message));
   process.send({ type: 'booted' });
-  const [init] = await settings;
+  await new Promise((resolve) => {
+    arrived = resolve;
+    if (early.length > 0) resolve();
+  });
+  const init = early.shift();
   const { index, dataDir, stateDir, port, ip, baseDomain, memoryBudgetBytes, secretKey, forwardSecret, cf } = init;
   const isAnchor = index === 0;
   const send = (message) => process.connected && process.send(message);
@@ -148,7 +159,7 @@ export async function runServeProcess() {
     deniedPorts.push(internal.address().port);
   }
 
-  process.on('message', (message) => {
+  onMessage = (message) => {
     switch (message.type) {
       case 'anchor':
         toAnchor = forwarder({ port: message.port, secret: forwardSecret });
@@ -185,6 +196,7 @@ export async function runServeProcess() {
         setTimeout(() => process.exit(0), 300);
         break;
     }
-  });
+  };
+  for (const message of early) onMessage(message);
   send({ type: 'ready', index, port: server.address().port, anchorPort: internal?.address().port ?? null });
 }

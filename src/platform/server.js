@@ -85,10 +85,13 @@ export async function startServer(options) {
         return;
       }
       if (message.type === 'ready') {
+        child.ready = true;
+        // Deployments made while it started: its own loading may have read them or not.
+        for (const name of child.reloads ?? []) child.send({ type: 'load', name, id: null });
         if (index === 0) {
           anchorPort = message.anchorPort;
           listeningPort = message.port;
-          for (const other of children) if (other && other !== child && other.isConnected()) other.send({ type: 'anchor', port: anchorPort });
+          for (const other of children) if (other?.ready && other !== child && other.isConnected()) other.send({ type: 'anchor', port: anchorPort });
         } else if (anchorPort !== null) child.send({ type: 'anchor', port: anchorPort });
         for (const name of tailing) child.send({ type: 'tail', name, on: true });
         resolve(child);
@@ -120,19 +123,21 @@ export async function startServer(options) {
     secretBox,
     stateDir,
     secretsOf: (name) => Object.fromEntries(store.sealedSecrets(name).map(({ name: secret, value }) => [secret, secretBox.open(value)])),
-    // Every process loads the worker's current deployment (or drops it); resolves when all have.
+    // Every process loads the worker's current deployment (or drops it); resolves when all that
+    // serve have. A process still starting loads it once ready.
     async deploy(name) {
-      const answers = await Promise.all(children.filter(Boolean).map((child) => ask(child, { type: 'load', name })));
+      for (const child of children) if (child && !child.ready) (child.reloads ??= new Set()).add(name);
+      const answers = await Promise.all(children.filter((child) => child?.ready).map((child) => ask(child, { type: 'load', name })));
       const failed = answers.find((answer) => answer.error);
       if (failed) throw new Error(`A serving process could not load "${name}": ${failed.error}`);
     },
     tail(name, on) {
       if (on) tailing.add(name);
       else tailing.delete(name);
-      for (const child of children) if (child?.isConnected()) child.send({ type: 'tail', name, on });
+      for (const child of children) if (child?.ready && child.isConnected()) child.send({ type: 'tail', name, on });
     },
     async metrics() {
-      const answers = await Promise.all(children.filter(Boolean).map((child) => ask(child, { type: 'metrics' })));
+      const answers = await Promise.all(children.filter((child) => child?.ready).map((child) => ask(child, { type: 'metrics' })));
       return answers.map((answer) => answer.snapshot);
     },
     logError: (err) => log.error(String(err?.stack ?? err)),
@@ -155,7 +160,9 @@ export async function startServer(options) {
       apiServer.closeAllConnections();
       await Promise.all(children.filter(Boolean).map((child) => {
         const exited = once(child, 'exit');
-        if (child.isConnected()) child.send({ type: 'shutdown' });
+        // One still starting has no listener for the message yet.
+        if (child.ready && child.isConnected()) child.send({ type: 'shutdown' });
+        else child.process.kill();
         return exited;
       }));
     },

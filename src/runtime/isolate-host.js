@@ -28,10 +28,12 @@ import * as d1Ops from './host-ops/d1.js';
 import * as r2Ops from './host-ops/r2.js';
 import * as queueOps from './host-ops/queue.js';
 import * as serviceOps from './host-ops/service.js';
+import * as rpcOps from './host-ops/rpc.js';
 import * as fsOps from './host-ops/fs.js';
 import * as socketOps from './host-ops/sockets.js';
 import * as objectOps from './host-ops/durable-objects.js';
 import * as doStorageOps from './host-ops/durable-object-storage.js';
+import * as objectSocketOps from './host-ops/durable-object-websockets.js';
 import * as nodeCryptoOps from './host-ops/node-crypto.js';
 import * as nodeZlibOps from './host-ops/node-zlib.js';
 import { bindingTypes } from './bindings.js';
@@ -117,7 +119,8 @@ const OPS = {
     if (!Number.isInteger(length) || length < 0 || length > 65536) throw new RangeError('Invalid random byte count.');
     return randomFillSync(new Uint8Array(length));
   },
-  log: (host, level, message) => host.hooks.log(level, message),
+  // The invocation lets a server attribute the line to the request that logged it (tail).
+  log: (host, level, message) => host.hooks.log(level, message, host.current),
   moduleData: (host, name) => host.moduleData(name),
   // A part of the platform loaded on first use: compiled into this isolate, its function handed back.
   extension: (host, name) => compileExtension(host.isolate, host.context, name).derefInto(),
@@ -135,10 +138,12 @@ const OPS = {
   ...r2Ops.ops,
   ...queueOps.ops,
   ...serviceOps.ops,
+  ...rpcOps.ops,
   ...fsOps.ops,
   ...socketOps.ops,
   ...objectOps.ops,
   ...doStorageOps.ops,
+  ...objectSocketOps.ops,
   ...nodeCryptoOps.ops,
   ...nodeZlibOps.ops,
   // The result of a scheduled or queue event, reported once its handler and waitUntil() work settled.
@@ -151,8 +156,11 @@ const OPS = {
 // Calls to the storage bindings. Workers counts them per invocation, as API requests.
 const API_REQUESTS = new Set([...Object.keys(kvOps.ops), ...Object.keys(d1Ops.ops), ...Object.keys(r2Ops.ops), ...Object.keys(queueOps.ops)]);
 
+// Entries whose arguments are not all strings and numbers, copied with V8's serializer.
+const COPIED_ENTRIES = new Set([Entry.COMPLETE, Entry.QUEUE, Entry.RPC, Entry.OBJECT_RPC, Entry.OBJECT_WEBSOCKET, Entry.CAP_CALL]);
+
 // Ops that only make sense while an event is being handled; at global scope Workers refuses them.
-const NEED_EVENT = new Set(['fetchStart', 'timerSet', 'randomBytes', 'sinkCreate', 'cachePut', 'cacheMatch', 'cacheDelete', 'wsFetch', 'serviceCall', ...socketOps.NEED_EVENT, 'doId', 'doCall', ...API_REQUESTS]);
+const NEED_EVENT = new Set(['fetchStart', 'timerSet', 'randomBytes', 'sinkCreate', 'cachePut', 'cacheMatch', 'cacheDelete', 'wsFetch', 'serviceCall', 'capCall', 'writablePipe', ...socketOps.NEED_EVENT, 'doId', 'doCall', ...API_REQUESTS]);
 
 // One event being handled: its CPU, its subrequests and everything it holds on the host.
 class Invocation {
@@ -188,7 +196,9 @@ export class IsolateHost {
     this.fetches = new Map();
     this.timers = new Map();
     this.invocations = new Map();
-    this.objects = new Map(); // "<className>\n<id>" -> { className, id, active, lastActive }: live Durable Objects
+    // "<className>\n<id>" -> { className, id, active, lastActive, evicted, hibernation }: live Durable
+    // Objects, and evicted ones that keep hibernatable WebSockets (host-ops/durable-object-websockets.js)
+    this.objects = new Map();
     this.nextId = 1;
     this.pendingOps = 0; // asynchronous host operations not yet completed, for hang detection
     this.current = null;
@@ -261,11 +271,23 @@ export class IsolateHost {
     return this.#runEvent(Entry.QUEUE, [queueName, messages]);
   }
 
-  // An RPC call over a service binding: `method` of the WorkerEntrypoint `entrypoint` (null: the
-  // default export). Resolves with { outcome: [true, value, wasUndefined] | [false, [name,
-  // message, stack]], invocation }.
-  rpc(entrypoint, method, args) {
-    return this.#runEvent(Entry.RPC, [entrypoint, method, args]);
+  // An RPC call over a service binding, at `path` of the WorkerEntrypoint `entrypoint` (null: the
+  // default export): `receive(host, invocation)` gives its [arguments, reply id] as the event
+  // receives them. The result goes to the reply (host-ops/rpc.js); resolves with { invocation }
+  // once the event ended.
+  rpc(entrypoint, path, receive) {
+    return this.#runEvent(Entry.RPC, (invocation) => [entrypoint, path, ...receive(this, invocation)]);
+  }
+
+  // A call on an object this isolate exported (a stub of it is held elsewhere), as a turn of the
+  // event that exported it; answered through reply `replyId`.
+  capCall(invocation, exportId, path, args, replyId) {
+    this.#enter(invocation, Entry.CAP_CALL, exportId, path, args, replyId);
+  }
+
+  // No stub refers to the exported object any more.
+  capRelease(invocation, exportId) {
+    this.#enter(invocation, Entry.CAP_RELEASE, exportId);
   }
 
   // ---- Durable Objects living in this isolate ----
@@ -279,14 +301,21 @@ export class IsolateHost {
     }, name);
   }
 
-  // An RPC call on the object: resolves with { outcome, invocation } as rpc() does.
-  objectRpc(className, id, name, method, args) {
-    return this.#objectEvent(className, id, (invocation, handle) => this.#runEvent(Entry.OBJECT_RPC, [handle, method, args], invocation), name);
+  // An RPC call on the object, as rpc() makes one on an entrypoint.
+  objectRpc(className, id, name, path, receive) {
+    return this.#objectEvent(className, id, (invocation, handle) => this.#runEvent(Entry.OBJECT_RPC, [handle, path, ...receive(this, invocation)], invocation), name);
   }
 
   // The object's alarm: resolves with { outcome: [succeeded], invocation }.
   objectAlarm(className, id, retryCount) {
     return this.#objectEvent(className, id, (invocation, handle) => this.#runEvent(Entry.OBJECT_ALARM, [handle, retryCount], invocation), null);
+  }
+
+  // An event of the object's hibernatable WebSocket `socketId` (['message', data], ['close', code,
+  // reason, wasClean] or ['error', message]): resolves with { outcome: [succeeded], invocation }
+  // once its handler settled.
+  objectWebSocket(className, id, name, socketId, closedOutgoing, event) {
+    return this.#objectEvent(className, id, (invocation, handle) => this.#runEvent(Entry.OBJECT_WEBSOCKET, [handle, socketId, closedOutgoing, event], invocation), name);
   }
 
   // What storage operations of object `handle` work on; only objects live in this isolate.
@@ -302,11 +331,12 @@ export class IsolateHost {
     const key = `${className}\n${id}`;
     let object = this.objects.get(key);
     if (!object) {
-      object = { className, id, active: 0, lastActive: 0 };
+      object = { className, id, active: 0, lastActive: 0, evicted: false, hibernation: null };
       this.objects.set(key, object);
       this.#startEvictions();
     }
     object.active += 1;
+    object.evicted = false;
     const done = () => {
       object.active -= 1;
       object.lastActive = Date.now();
@@ -318,18 +348,27 @@ export class IsolateHost {
     return result;
   }
 
-  // Idle objects are evicted: their next event builds a new instance (from storage).
   #startEvictions() {
     if (this.evictionTimer) return;
-    this.evictionTimer = setInterval(() => {
-      const cutoff = Date.now() - OBJECT_IDLE_MS;
-      for (const [key, object] of this.objects) {
-        if (object.active > 0 || object.lastActive > cutoff) continue;
-        this.objects.delete(key);
-        this.#enter(null, Entry.OBJECT_EVICT, key);
-      }
-    }, OBJECT_IDLE_MS / 3);
+    this.evictionTimer = setInterval(() => this.evictObjects(), OBJECT_IDLE_MS / 3);
     this.evictionTimer.unref();
+  }
+
+  // Evicts the objects without an event for `idleMs`: their next event builds a new instance
+  // (from storage). An object with hibernatable WebSockets keeps them, and its record, here.
+  // Returns how many were evicted.
+  evictObjects(idleMs = OBJECT_IDLE_MS) {
+    const now = Date.now();
+    let evicted = 0;
+    for (const [key, object] of this.objects) {
+      if (object.active > 0 || now - object.lastActive < idleMs) continue;
+      if (!object.hibernation?.sockets.size) this.objects.delete(key);
+      if (object.evicted) continue;
+      object.evicted = true;
+      this.#enter(null, Entry.OBJECT_EVICT, key);
+      evicted += 1;
+    }
+    return evicted;
   }
 
   // The worker and class a Durable Object binding points at, and its namespace's name.
@@ -349,7 +388,8 @@ export class IsolateHost {
   }
 
   // Rejects with a WorkerError when the isolate dies first, or the event can never end.
-  // `invocation`: the one made for it already (Durable Object events), else a new one.
+  // `invocation`: the one made for it already (Durable Object events), else a new one. `args`: the
+  // entry's arguments after the invocation id, or a function of the invocation returning them.
   #runEvent(kind, args, invocation = null) {
     if (this.dead) return Promise.reject(this.dead);
     invocation ??= this.#newInvocation();
@@ -364,7 +404,7 @@ export class IsolateHost {
       clearTimeout(timer);
       this.#answer(invocation, { outcome: invocation.outcome, invocation });
     });
-    this.#enter(invocation, kind, invocation.id, ...args);
+    this.#enter(invocation, kind, invocation.id, ...(typeof args === 'function' ? args(invocation) : args));
     return invocation.response.promise;
   }
 
@@ -383,8 +423,9 @@ export class IsolateHost {
 
   // ---- turns ----
 
+  // Returns what the entry returned.
   #enter(invocation, kind, ...args) {
-    if (this.dead) return;
+    if (this.dead) return undefined;
     const previous = this.current;
     this.current = invocation;
     const before = process.threadCpuUsage();
@@ -394,11 +435,12 @@ export class IsolateHost {
     const guarded = watchdog.beginTurn(this.isolate, now + budgetMs);
     const kills = watchdog.kills();
     let failure = null;
+    let result;
     try {
-      // Only completions carry values other than strings and numbers; everything else crosses as
-      // primitives, which isolated-vm copies directly instead of through V8's serializer.
-      this.entry.applySync(undefined, [now, kind, ...args], {
-        arguments: kind === Entry.COMPLETE || kind === Entry.QUEUE || kind === Entry.RPC || kind === Entry.OBJECT_RPC ? COPY : undefined,
+      // Most entries carry only strings and numbers, which isolated-vm copies directly instead of
+      // through V8's serializer.
+      result = this.entry.applySync(undefined, [now, kind, ...args], {
+        arguments: COPIED_ENTRIES.has(kind) ? COPY : undefined,
         timeout: guarded ? undefined : this.#turnTimeout(budgetMs),
       });
     } catch (err) {
@@ -427,6 +469,7 @@ export class IsolateHost {
       }
     }
     if (!failure && this.pendingOps === 0 && this.timers.size === 0) this.#nothingCanHappen();
+    return result;
   }
 
   // No I/O is pending and no timer is set, so no promise in the isolate can ever settle again:
@@ -465,13 +508,17 @@ export class IsolateHost {
     return null;
   }
 
-  // Logs the rejection as Workers does and runs the microtasks that were still queued behind it
-  // (isolated-vm stops the turn at the first unhandled rejection).
+  // A turn ended on a promise rejection nothing handled (isolated-vm reports the first of a turn,
+  // as a copy: `err`). The worker's unhandledrejection listeners hear of it in a turn of its own;
+  // unless one of them called preventDefault(), it is logged as Workers logs it.
   #unhandledRejection(invocation, err) {
     // The error's stack continues into this host's frames past isolated-vm's boundary marker.
     const detail = (err?.stack ?? `${err?.name ?? 'Error'}: ${err?.message ?? err}`).split('\n    at (<isolated-vm boundary>)')[0];
-    this.hooks.error(new WorkerError('exception', `Uncaught (in promise) ${err?.message ?? err}`, { stack: `(in promise) ${this.stacks.map(detail)}` }), 'rejection');
-    queueMicrotask(() => this.#enter(invocation, Entry.FLUSH));
+    const reason = err instanceof Error ? ['error', err.name, err.message, detail] : ['value', err];
+    queueMicrotask(() => {
+      if (this.#enter(invocation, Entry.REJECTION, ...reason) === true) return;
+      this.hooks.error(new WorkerError('exception', `Uncaught (in promise) ${err?.message ?? err}`, { stack: `(in promise) ${this.stacks.map(detail)}` }), 'rejection');
+    });
   }
 
   enterTimer(invocation, timerId) {
@@ -548,8 +595,8 @@ export class IsolateHost {
     return this.#own(invocation, 'sources', source);
   }
 
-  addSink(sink) {
-    return this.#own(this.current, 'sinks', sink);
+  addSink(sink, invocation = this.current) {
+    return this.#own(invocation, 'sinks', sink);
   }
 
   addFetch(pending) {
@@ -635,6 +682,7 @@ export class IsolateHost {
     invocation.finished = true;
     this.invocations.delete(id);
     this.#release(invocation);
+    rpcOps.endInvocation(this, invocation);
     const cancelled = [];
     // The events of one Durable Object run each other's continuations (all wait on the same
     // object), so a timer one of them set may serve another: it passes to a running event of the
@@ -685,6 +733,7 @@ export class IsolateHost {
       invocation.responded = true;
       invocation.finished = true;
       invocation.settled.resolve();
+      rpcOps.endInvocation(this, invocation);
     }
     for (const sink of this.sinks.values()) sink.end([this.dead.name, this.dead.message]);
     for (const source of this.sources.values()) source.cancel();
@@ -692,6 +741,7 @@ export class IsolateHost {
     for (const timer of this.timers.values()) clearTimeout(timer.handle);
     clearInterval(this.evictionTimer);
     this.objects.clear();
+    webSocketOps.terminateAll(this);
     compressionOps.closeStreamHandles(this);
     this.invocations.clear();
     this.sinks.clear();

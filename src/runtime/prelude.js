@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import ivm from 'isolated-vm';
 import * as esbuild from 'esbuild';
 
@@ -164,6 +165,11 @@ async function buildExtensions(coreFiles, extensions) {
   }
   return built;
 }
+
+// Uint8Array's base64 conversions, which Buffer is built on (see web/base64.js): Node 24's V8
+// has them behind this flag. V8 reads it as it makes each context, so it is set before any
+// isolate exists.
+if (typeof Uint8Array.fromBase64 !== 'function') v8.setFlagsFromString('--js-base-64');
 
 // Built when the runtime is first imported (esbuild's plugins need its asynchronous API), so
 // that creating an isolate stays synchronous.

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { IsolateHost, DEFAULT_COMPAT } from './isolate-host.js';
 import { WorkerError } from './errors.js';
+import { lowerAsyncForContext } from './async-lowering.js';
 
 export { WorkerError, DEFAULT_COMPAT };
 
@@ -32,7 +33,7 @@ export class Worker {
     }
     this.spec = {
       name,
-      bundle,
+      bundle: lowerAsyncForContext(bundle, compat, (message) => log('warn', message)),
       env: { vars: env.vars ?? {}, secrets: env.secrets ?? {}, bindings },
       compat: { nodejsCompat: compat.nodejsCompat, nodejsAls: compat.nodejsAls, populateProcessEnv: compat.populateProcessEnv },
       limits: { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(limits).filter(([, v]) => v != null)) },
@@ -91,9 +92,9 @@ export class Worker {
     return deliver(host);
   }
 
-  // An RPC call from a service binding: resolves with { outcome, invocation } (see IsolateHost).
-  rpc(entrypoint, method, args) {
-    return this.#run((host) => host.rpc(entrypoint, method, args));
+  // An RPC call from a service binding (see IsolateHost).
+  rpc(entrypoint, path, receive) {
+    return this.#run((host) => host.rpc(entrypoint, path, receive));
   }
 
   // Events for the Durable Object `id` of class `className` this worker exports (see IsolateHost).
@@ -101,12 +102,18 @@ export class Worker {
     return this.#run((host) => host.objectFetch(className, id, name, request));
   }
 
-  objectRpc(className, id, name, method, args) {
-    return this.#run((host) => host.objectRpc(className, id, name, method, args));
+  objectRpc(className, id, name, path, receive) {
+    return this.#run((host) => host.objectRpc(className, id, name, path, receive));
   }
 
   objectAlarm(className, id, retryCount) {
     return this.#run((host) => host.objectAlarm(className, id, retryCount));
+  }
+
+  // Evicts this worker's Durable Objects that have had no event for `idleMs` (the runtime does so
+  // after 30 s on its own); returns how many were evicted.
+  evictObjects(idleMs) {
+    return this.#host && !this.#host.dead ? this.#host.evictObjects(idleMs) : 0;
   }
 
   // Resident heap of the isolate, for memory accounting.

@@ -13,6 +13,7 @@ const open = new Map();
 
 // How long a writer waits for another process's write lock before failing with SQLITE_BUSY.
 const BUSY_TIMEOUT_MS = 5000;
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
 
 export class StoreError extends Error {
   constructor(message, options) {
@@ -30,14 +31,24 @@ export function openDatabase(file, setup = () => {}) {
   // A database closed since (a bucket removed by the CLI) is opened afresh.
   if (!entry?.db.isOpen) {
     mkdirSync(path.dirname(resolved), { recursive: true });
-    let db;
-    try {
-      db = new DatabaseSync(resolved, { timeout: BUSY_TIMEOUT_MS });
-      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
-      entry = { db, extra: setup(db) };
-    } catch (err) {
-      db?.close();
-      throw new StoreError(`Cannot open ${resolved}: ${err.message}. The file was left as it is; move it away to start empty.`, { cause: err });
+    const deadline = Date.now() + BUSY_TIMEOUT_MS;
+    for (;;) {
+      let db;
+      try {
+        db = new DatabaseSync(resolved, { timeout: BUSY_TIMEOUT_MS });
+        db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+        entry = { db, extra: setup(db) };
+        break;
+      } catch (err) {
+        db?.close();
+        // Two processes opening a new database at once: switching it to WAL takes a lock that
+        // SQLite's busy handler does not wait for, so the loser tries again.
+        if (/database is locked/.test(err.message) && Date.now() < deadline) {
+          Atomics.wait(SLEEPER, 0, 0, 10);
+          continue;
+        }
+        throw new StoreError(`Cannot open ${resolved}: ${err.message}. The file was left as it is; move it away to start empty.`, { cause: err });
+      }
     }
     open.set(resolved, entry);
   }

@@ -27,6 +27,7 @@ export async function startServe({ dirs = serverDirs(), processes = 1, env = {},
   const token = printed ?? env.OUTPOST_API_TOKEN;
   return {
     dirs,
+    pid: server.child.pid,
     api,
     port,
     token,
@@ -55,15 +56,17 @@ export async function startServe({ dirs = serverDirs(), processes = 1, env = {},
       return { status: response.status, body: json ?? text };
     },
     // A GET to the ingress with the given Host header (fetch() cannot set one), on a new
-    // connection: { status, text }.
-    request(host, target = '/') {
+    // connection: { status, text }. Fails after `timeoutMs` without an answer.
+    request(host, target = '/', { timeoutMs = 30_000 } = {}) {
       return new Promise((resolve, reject) => {
-        http.get({ host: '127.0.0.1', port, path: target, headers: { host }, agent: false }, (res) => {
+        const req = http.get({ host: '127.0.0.1', port, path: target, headers: { host }, agent: false }, (res) => {
           let text = '';
           res.setEncoding('utf8');
           res.on('data', (chunk) => (text += chunk));
           res.on('end', () => resolve({ status: res.statusCode, text }));
-        }).on('error', reject);
+        });
+        req.on('error', reject);
+        req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer from ${host}${target} in ${timeoutMs} ms`)));
       });
     },
   };

@@ -48,6 +48,49 @@ test('every encoding encodes and decodes as Node does', async () => {
   assert.deepEqual(value(results, 'partial'), [bytes.toString('utf8', 1, 4), bytes.toString('hex', 2), bytes.toString('base64url', 0, 5)]);
 });
 
+// Text Node decodes leniently: whitespace, the other alphabet, characters outside either,
+// "=" inside or after the data, a last lone character, characters above U+00FF (read as their
+// low byte: U+0141 as "A", U+013D as "=").
+const BASE64_INPUTS = [
+  '', 'YQ', 'YQ=', 'YQ==', 'YQ===', 'Y', 'YR', '=YWJj', 'YW=Jj', 'YQ==YQ==', 'YWJj=ZGVm', 'YWJjZ===', 'Y===',
+  ' Y Q = = ', 'YWJj\nZGVm\r\n', 'a$b#c', '-_-_', '+/+/', '-_+/', 'YWJ\u00e9j', 'YWJ\u0100j', 'QUJD\u0000REVG', '😀YWJj',
+  '\u0141\u0141\u0141\u0141', 'YW\u013dJj', '\u00c1\u00c1\u00c1\u00c1',
+];
+
+test('base64 and base64url as Node reads and writes them', async () => {
+  // Deterministic bytes of every length up to 70, and 1 MiB.
+  const bytesOf = (n) => Array.from({ length: n }, (_, i) => (i * 151 + n * 7) & 0xff);
+  const big = Buffer.from(bytesOf(1 << 20));
+  const { results } = await runNodeChecks({
+    body: `
+      const bytesOf = (n) => Array.from({ length: n }, (_, i) => (i * 151 + n * 7) & 0xff);
+      const inputs = ${JSON.stringify(BASE64_INPUTS)};
+      const lengths = Array.from({ length: 71 }, (_, n) => n);
+      await check('encode', () => lengths.map((n) => [Buffer.from(bytesOf(n)).toString('base64'), Buffer.from(bytesOf(n)).toString('base64url')]));
+      await check('roundTrip', () => lengths.every((n) => ['base64', 'base64url'].every((e) => Buffer.from(Buffer.from(bytesOf(n)).toString(e), e).equals(Buffer.from(bytesOf(n))))));
+      await check('decode', () => inputs.map((s) => [Buffer.from(s, 'base64').toString('hex'), Buffer.from(s, 'base64url').toString('hex')]));
+      await check('big', () => { const b = Buffer.from(bytesOf(1 << 20)); const text = b.toString('base64'); const back = Buffer.from(text, 'base64'); return [text.length, text.slice(-12), back.length, back.equals(b), Buffer.from(b.toString('base64url'), 'base64url').equals(b)]; });
+      await check('ranges', () => { const b = Buffer.from(bytesOf(10)); return [b.toString('base64', 2, 7), b.toString('base64url', 3), b.toString('base64', 7, 2), b.toString('base64', -3, 100), b.subarray(4).toString('base64'), b.base64Slice(1, 4), b.base64urlSlice(1, 4)]; });
+      await check('write', () => { const b = Buffer.alloc(8, 0xee); return [b.write('YWJjZGVm', 1, 'base64'), b.write('YWJjZGVm', 6, 'base64'), b.write('_-8', 0, 2, 'base64url'), Array.from(b), Buffer.alloc(2).base64Write('YWJj')]; });
+      await check('other', () => [Buffer.from('YWJj', 'base64') instanceof Buffer, Buffer.byteLength('YWJjZA==', 'base64'), Buffer.byteLength('YWJjZA', 'base64url'), Array.from(Buffer.alloc(5, 'YWI=', 'base64')), Buffer.from('aGVsbG8', 'BASE64').toString()]);
+      await check('builtins', () => [typeof Uint8Array.fromBase64, typeof Uint8Array.prototype.setFromBase64, typeof Uint8Array.prototype.toBase64, typeof Uint8Array.prototype.setFromHex]);
+    `,
+  });
+  const lengths = Array.from({ length: 71 }, (_, n) => n);
+  assert.deepEqual(value(results, 'encode'), lengths.map((n) => [Buffer.from(bytesOf(n)).toString('base64'), Buffer.from(bytesOf(n)).toString('base64url')]));
+  assert.equal(value(results, 'roundTrip'), true);
+  assert.deepEqual(value(results, 'decode'), BASE64_INPUTS.map((s) => [Buffer.from(s, 'base64').toString('hex'), Buffer.from(s, 'base64url').toString('hex')]));
+  assert.deepEqual(value(results, 'big'), [big.toString('base64').length, big.toString('base64').slice(-12), big.length, true, true]);
+  const b = Buffer.from(bytesOf(10));
+  assert.deepEqual(value(results, 'ranges'), [b.toString('base64', 2, 7), b.toString('base64url', 3), b.toString('base64', 7, 2), b.toString('base64', -3, 100), b.subarray(4).toString('base64'), b.base64Slice(1, 4), b.base64urlSlice(1, 4)]);
+  const w = Buffer.alloc(8, 0xee);
+  assert.deepEqual(value(results, 'write'), [w.write('YWJjZGVm', 1, 'base64'), w.write('YWJjZGVm', 6, 'base64'), w.write('_-8', 0, 2, 'base64url'), Array.from(w), Buffer.alloc(2).base64Write('YWJj')]);
+  assert.deepEqual(value(results, 'other'), [true, Buffer.byteLength('YWJjZA==', 'base64'), Buffer.byteLength('YWJjZA', 'base64url'), Array.from(Buffer.alloc(5, 'YWI=', 'base64')), 'hello']);
+  // V8's Uint8Array base64 methods are offered to the worker only when V8 has all of them.
+  const builtins = value(results, 'builtins');
+  assert.ok(builtins.every((t) => t === builtins[0]), JSON.stringify(builtins));
+});
+
 test('alloc, concat, compare, equals, copy, fill, indexOf, write and the numeric readers and writers', async () => {
   const { results } = await runNodeChecks({
     body: `

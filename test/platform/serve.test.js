@@ -4,6 +4,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { startServe } from '../helpers/serve-process.js';
 import { project, wranglerToml } from '../helpers/project.js';
 import { until } from '../helpers/until.js';
@@ -310,6 +311,21 @@ describe('outpost serve with two processes', () => {
       return count.total >= 20;
     }, 15_000, 'twenty messages consumed');
     assert.deepEqual(count, { total: 20, distinctN: 20 });
+  });
+
+  test('a serving process that dies is started again and serves the current deployment', async () => {
+    // The primary's children that run serve-entry.js (esbuild's service is one too).
+    const servingProcesses = () => execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(server.pid)], { encoding: 'utf8' })
+      .split('\n').filter((line) => line.includes('serve-entry.js')).map((line) => Number(line.trim().split(' ')[0]));
+    const children = servingProcesses();
+    assert.equal(children.length, 2);
+    process.kill(children[0], 'SIGKILL');
+    // A connection node's cluster handed to the process as it died is never answered (the
+    // primary waits for an acknowledgement that cannot come): such a request times out.
+    await until(async () => (await server.request('count.localhost', '/', { timeoutMs: 2000 }).catch(() => ({ text: '' }))).text.startsWith('v4'), 15_000, 'requests served');
+    await until(() => /Serving process \d exited \(SIGKILL\); starting it again/.test(server.output), 15_000, 'the restart message');
+    await until(() => servingProcesses().length === 2, 15_000, 'two serving processes');
+    for (let i = 0; i < 10; i++) assert.equal((await fresh('count.localhost', '/')).text.split(' ')[0], 'v4');
   });
 
   test('a restart keeps workers, versions, secrets and routes', async () => {

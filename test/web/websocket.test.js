@@ -10,6 +10,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { startWorker } from '../helpers/worker.js';
 import { runChecks, value, error, assertTypeError } from './run-checks.js';
 import { until } from '../helpers/until.js';
+import { connect } from '../helpers/websocket-client.js';
 
 const SEED = `export default { async fetch(request, env) {
   if (request.headers.get('Upgrade') === 'websocket') {
@@ -37,24 +38,6 @@ const ECHO = serving(`(server) => {
   });
   server.addEventListener('close', (e) => console.log('close', e.code, e.reason, e.wasClean, server.readyState));
 }`);
-
-// A real client with its messages queued for the test to take in order.
-function connect(url, path = '/', options = {}) {
-  const ws = new WebSocket(url.replace(/^http/, 'ws') + path, options);
-  const messages = [];
-  const waiters = [];
-  ws.on('message', (data, isBinary) => {
-    const message = isBinary ? [...data] : data.toString();
-    if (waiters.length > 0) waiters.shift()(message);
-    else messages.push(message);
-  });
-  ws.on('error', () => {});
-  ws.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-  ws.next = () => (messages.length > 0 ? Promise.resolve(messages.shift()) : new Promise((resolve) => waiters.push(resolve)));
-  ws.opened = once(ws, 'open');
-  ws.opened.catch(() => {}); // awaited only by tests that expect the handshake to succeed
-  return ws;
-}
 
 const logged = (w, pattern) => w.logs.some((l) => pattern.test(l.message));
 

@@ -2,6 +2,7 @@
 // of the worker that exports its class (the binding's script_name, or the worker itself); the
 // call is delivered there as an event of that worker.
 import { createHash, randomBytes } from 'node:crypto';
+import { callEvent } from './rpc.js';
 
 const tagOf = (namespace) => createHash('sha256').update(namespace).digest('hex').slice(0, 8);
 
@@ -17,14 +18,13 @@ function doId(host, binding, kind, value) {
   return value;
 }
 
-// An RPC call on a stub: resolves with [true, value, wasUndefined] or [false, error detail].
-function doCall(host, callId, binding, id, name, method, args) {
-  if (typeof id !== 'string' || typeof method !== 'string' || !Array.isArray(args)) throw new TypeError('Invalid Durable Object call.');
+// An RPC call (or, `args` null, a read) at `path` of the object, from a stub; delivered as an
+// event of the object, which may live in this very isolate (see rpc.js).
+function doCall(host, callId, binding, id, name, path, args) {
+  if (typeof id !== 'string') throw new TypeError('Invalid Durable Object call.');
   doId(host, binding, 'string', id);
   const { worker, className } = host.objectTarget(binding);
-  // Delivered after the current turn: the object may live in this very isolate, which a delivery
-  // must never enter from inside one of its own turns.
-  host.completeWith(callId, Promise.resolve().then(() => worker.objectRpc(className, id, name, method, args)).then(({ outcome }) => outcome));
+  callEvent(host, callId, path, args, (receive) => worker.objectRpc(className, id, name, path, receive));
 }
 
 export const ops = { doId, doCall };

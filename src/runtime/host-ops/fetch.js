@@ -3,6 +3,7 @@
 import { Readable } from 'node:stream';
 import { Source } from './streams.js';
 import * as objectOps from './durable-objects.js';
+import { joinConnection } from './websocket.js';
 import { joinHeaders, splitHeaders } from '../web/internal/protocol.js';
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
@@ -35,8 +36,11 @@ export function fetchStart(host, method, url, headers, redirect, body, sinkId, r
 }
 
 // A request to a worker or a Durable Object of this process, delivered as the HTTP server
-// delivers one (with no socket); its answer is given the shape of a fetch() response.
+// delivers one (with no socket); its answer is given the shape of a fetch() response. A 101 with a
+// WebSocket becomes { status, statusText, headers, webSocketId }: a connection of this isolate
+// joined to the answering one's.
 function workerFetch(host, route, method, url, headers, body, sinkId) {
+  const invocation = host.current;
   const controller = new AbortController();
   const requestBody = sinkId ? host.sinks.get(sinkId).readable : body === null ? null : Readable.from([typeof body === 'string' ? body : Buffer.from(body)]);
   const request = { method, url, headers: splitHeaders(headers), cf: {}, body: requestBody };
@@ -52,6 +56,10 @@ function workerFetch(host, route, method, url, headers, body, sinkId) {
   const response = Promise.resolve().then(deliver).catch((err) => {
     throw calleeError(err);
   }).then((result) => {
+    if (result.webSocket) {
+      const { status, statusText, headers: resultHeaders, webSocket } = result;
+      return { status, statusText, headers: pairsOf(resultHeaders), webSocketId: joinConnection(host, invocation, webSocket) };
+    }
     const resultBody = result.body === null || typeof result.body === 'string' || Buffer.isBuffer(result.body) ? result.body : Readable.toWeb(result.body);
     const nullBody = NULL_BODY_STATUSES.has(result.status) || method === 'HEAD';
     return new Response(nullBody ? null : resultBody, { status: result.status, statusText: result.statusText, headers: pairsOf(result.headers) });
@@ -77,6 +85,8 @@ const pairsOf = (list) => {
   return pairs;
 };
 
+// Completes with [status, statusText, headers, url, redirected, body source id], and for a 101
+// with a WebSocket (from a worker or Durable Object of this process) its connection id after them.
 export function fetchResult(host, callId, fetchId) {
   const pending = host.fetches.get(fetchId);
   const invocation = host.current;
@@ -87,6 +97,7 @@ export function fetchResult(host, callId, fetchId) {
     (res) => {
       const headers = [];
       for (const [name, value] of res.headers) headers.push(name, value);
+      if (res.webSocketId) return [res.status, res.statusText, joinHeaders(headers), '', false, 0, res.webSocketId];
       const hasBody = res.body !== null && !NULL_BODY_STATUSES.has(res.status) && pending.method !== 'HEAD';
       const sourceId = hasBody ? host.addSource(new Source(Readable.fromWeb(res.body)), invocation) : 0;
       if (!hasBody) res.body?.cancel().catch(() => {});

@@ -1,12 +1,12 @@
 // RPC over service bindings: the call is delivered to the other worker as an event of its own
-// (charged to it), and its result (or error) completes the caller's promise. Arguments and
-// results cross as structured clones.
-function serviceCall(host, callId, binding, method, args) {
+// (charged to it), and its reply completes the caller's promise (see rpc.js).
+import { callEvent } from './rpc.js';
+
+// A call (or, `args` null, a read) at `path` of the binding's WorkerEntrypoint.
+function serviceCall(host, callId, binding, path, args) {
   const { entrypoint } = host.binding(binding, 'service');
-  if (typeof method !== 'string' || !Array.isArray(args)) throw new TypeError('Invalid RPC call.');
   const target = host.service(binding);
-  // Delivered after the current turn (a delivery never enters an isolate from inside its turn).
-  host.completeWith(callId, Promise.resolve().then(() => target.rpc(entrypoint ?? null, method, args)).then(({ outcome }) => outcome));
+  callEvent(host, callId, path, args, (receive) => target.rpc(entrypoint ?? null, path, receive));
 }
 
 export const ops = { serviceCall };

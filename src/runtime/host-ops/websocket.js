@@ -1,10 +1,15 @@
 // The real connections behind a worker's WebSockets, made with the `ws` library: the client of a
 // 101 response (its handshake is completed by src/server/websocket.js), or an outgoing connection
-// opened by fetch() with `Upgrade: websocket` or `new WebSocket(url)`.
+// opened by fetch() with `Upgrade: websocket` or `new WebSocket(url)`. A 101 answered by another
+// isolate of this process (a Durable Object, or a worker behind a service binding) reaches its
+// caller through an in-process pair of sockets joining a connection of each isolate.
 //
 // The isolate pulls incoming events one at a time (wsReceive); a connection whose events pile up
 // unread is paused, so a client that floods a busy worker is not buffered without bound. Each
-// connection belongs to the event that made it and is cut when that event ends.
+// connection belongs to the event that made it and is cut when that event ends, except those of
+// sockets a Durable Object accepted for hibernation, which belong to the object
+// (durable-object-websockets.js).
+import { EventEmitter } from 'node:events';
 import { WebSocket } from 'ws';
 import { WorkerError } from '../errors.js';
 import { Source } from './streams.js';
@@ -27,10 +32,12 @@ function errorMessage(err) {
 }
 
 // One connection as the isolate sees it. Events are ['message', string | Uint8Array],
-// ['close', code, reason, wasClean] or ['error', message]; the last two end it.
-class Connection {
+// ['close', code, reason, wasClean] or ['error', message]; the last two end it. `owner`: the
+// invocation whose end cuts it (null for a connection that belongs to a Durable Object).
+export class Connection {
   constructor(host, owner) {
     this.host = host;
+    this.owner = owner;
     this.ws = null;
     this.outbox = []; // what the worker sent before the connection was open
     this.queue = []; // [event, bytes] not taken by the isolate yet
@@ -38,6 +45,8 @@ class Connection {
     this.reader = null; // resolves the isolate's pending wsReceive
     this.receiving = false;
     this.ended = false;
+    this.closedOutgoing = false; // the worker called close()
+    this.responded = false; // handed to a 101 response
     this.done = Promise.withResolvers();
     this.proxied = null; // the outgoing connection a 101 response hands to its client
     owner?.settled.promise.then(() => this.terminate());
@@ -79,22 +88,25 @@ class Connection {
         else closeWith(to, code, reason.toString());
         this.#end(['close', code, reason.toString(), code !== 1006]);
       });
-      from.on('error', () => to.terminate());
+      // (A LocalSocket passes the error on to its peer.)
+      from.on('error', (err) => to.terminate(err));
     };
     upstream.handOver(client);
     relay(client, upstream.ws);
     relay(upstream.ws, client);
   }
 
-  // This outgoing connection now feeds `client` directly, starting with what it received before.
+  // This outgoing connection now feeds `client` directly, starting with what it received before
+  // (its close included).
   handOver(client) {
     this.ended = true;
     this.done.resolve();
     this.ws.removeAllListeners('message').removeAllListeners('close').removeAllListeners('error');
-    if (this.ws.readyState !== WebSocket.OPEN) client.terminate();
-    for (const [[kind, data]] of this.queue.splice(0)) {
-      if (kind === 'message') client.send(data, { binary: typeof data !== 'string' });
+    for (const [[kind, a, b]] of this.queue.splice(0)) {
+      if (kind === 'message') client.send(a, { binary: typeof a !== 'string' });
+      else if (kind === 'close' && a !== 1006) closeWith(client, a, b);
     }
+    if (this.ws.readyState !== WebSocket.OPEN && client.readyState === WebSocket.OPEN) client.terminate();
     this.ws.resume();
   }
 
@@ -141,6 +153,7 @@ class Connection {
   }
 
   close(code, reason) {
+    this.closedOutgoing = true;
     if (this.ended) return;
     if (!this.ws) this.outbox.push(['close', code, reason]);
     else closeWith(this.ws, code, reason);
@@ -180,30 +193,136 @@ function closeWith(ws, code, reason) {
   }
 }
 
+// One end of a WebSocket joining two connections of this process, with as much of the `ws`
+// library's interface as Connection uses. What one end sends reaches the other from a microtask,
+// never from inside the call that sent it (a turn of the sending isolate, which may also be the
+// receiving one); a close is answered with the same code, as the `ws` library answers one.
+class LocalSocket extends EventEmitter {
+  readyState = WebSocket.OPEN;
+  peer = null;
+  #inbox = []; // events from the peer not emitted yet
+  #paused = false;
+  #scheduled = false;
+
+  send(data, options = undefined) {
+    if (this.readyState === WebSocket.OPEN) this.peer.#arrive(['message', data, options?.binary ?? typeof data !== 'string']);
+  }
+
+  close(code = 1005, reason = '') {
+    if (this.readyState !== WebSocket.OPEN) return;
+    this.readyState = WebSocket.CLOSING;
+    this.peer.#arrive(['close', code, reason]);
+  }
+
+  // Both ends close with 1006 at once, as when a TCP connection drops; what was not emitted is
+  // lost. `err`: why, which the other end gets as an 'error' first.
+  terminate(err = null) {
+    if (this.readyState === WebSocket.CLOSED) return;
+    this.readyState = WebSocket.CLOSED;
+    this.#inbox.length = 0;
+    queueMicrotask(() => this.emit('close', 1006, ''));
+    this.peer.#arrive(['abort', err]);
+  }
+
+  pause() {
+    this.#paused = true;
+  }
+
+  resume() {
+    this.#paused = false;
+    this.#schedule();
+  }
+
+  #arrive(event) {
+    this.#inbox.push(event);
+    this.#schedule();
+  }
+
+  #schedule() {
+    if (this.#scheduled || this.#paused || this.#inbox.length === 0) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      this.#scheduled = false;
+      this.#flush();
+    });
+  }
+
+  #flush() {
+    while (this.#inbox.length > 0 && !this.#paused && this.readyState !== WebSocket.CLOSED) {
+      const [kind, a, b] = this.#inbox.shift();
+      if (kind === 'message') {
+        this.emit('message', a, b);
+        continue;
+      }
+      // A close (answered unless this end closed first) or an abort ends this end.
+      if (kind === 'close' && this.readyState === WebSocket.OPEN) this.peer.#arrive(['close', a, b]);
+      this.readyState = WebSocket.CLOSED;
+      this.#inbox.length = 0;
+      if (kind === 'abort' && a && this.listenerCount('error') > 0) this.emit('error', a);
+      if (kind === 'close') this.emit('close', a, b);
+      else this.emit('close', 1006, '');
+    }
+  }
+}
+
+function localPair() {
+  const a = new LocalSocket();
+  const b = new LocalSocket();
+  a.peer = b;
+  b.peer = a;
+  return [a, b];
+}
+
 function connections(host) {
   host.webSockets ??= new Map();
   return host.webSockets;
 }
 
-function add(host, connection) {
+export function addConnection(host, connection) {
   const id = host.nextId++;
   connections(host).set(id, connection);
-  connection.done.promise.then(() => connections(host).delete(id));
+  const forget = () => connections(host).delete(id);
+  connection.done.promise.then(() => {
+    // One the isolate never read from may still be handed to a client (a 101 answered with an
+    // object's socket that was closed at once) until its event ends.
+    if (connection.receiving || !connection.owner) forget();
+    else connection.owner.settled.promise.then(forget);
+  });
   return id;
+}
+
+// Every connection of `host` is cut (its isolate is going away).
+export function terminateAll(host) {
+  for (const connection of connections(host).values()) connection.terminate();
 }
 
 // The answer to fetch event `invocationId` is a 101 with a WebSocket: the client's connection is
 // made once the server has completed the handshake (`result.webSocket.attach(ws)`). `proxiedId`
-// is the outgoing connection the response hands over, if it came from fetch(). Returns the new
+// is the outgoing connection the response hands over, if it came from fetch(); `acceptedId` the
+// connection of the other end of the pair, if a Durable Object accepted it with
+// ctx.acceptWebSocket() (that connection, the object's, is the one the client gets). Returns the
 // connection's id, or 0 when the event was already answered.
-export function wsRespond(host, invocationId, status, statusText, headers, proxiedId) {
+export function wsRespond(host, invocationId, status, statusText, headers, proxiedId, acceptedId) {
   const invocation = host.invocations.get(invocationId);
   if (!invocation || invocation.responded) return 0;
   invocation.responded = true;
-  const connection = new Connection(host, invocation);
+  const accepted = acceptedId ? connections(host).get(acceptedId) : undefined;
+  const connection = accepted ?? new Connection(host, invocation);
+  connection.responded = true;
   if (proxiedId) connection.proxied = connections(host).get(proxiedId) ?? null;
   invocation.response.resolve({ status, statusText, headers: splitHeaders(headers), body: null, webSocket: connection, invocation });
-  return add(host, connection);
+  return accepted ? acceptedId : addConnection(host, connection);
+}
+
+// A 101 another isolate of this process answered a request of `host`'s with: that isolate's
+// connection (`far`, waiting for its client) is joined through an in-process pair to a new
+// connection of `host`, owned by `invocation`. Returns the new connection's id.
+export function joinConnection(host, invocation, far) {
+  const [near, farEnd] = localPair();
+  far.attach(farEnd);
+  const connection = new Connection(host, invocation);
+  connection.attach(near);
+  return addConnection(host, connection);
 }
 
 // fetch() of a WebSocket handshake, as a subrequest. Completes with [status, statusText, headers,
@@ -235,7 +354,7 @@ export function wsFetch(host, callId, url, headers) {
     ws.once('open', () => {
       ws.off('error', failed);
       connection.attach(ws);
-      resolve([101, handshake.statusMessage ?? '', joinHeaders(handshake.rawHeaders), add(host, connection), 0]);
+      resolve([101, handshake.statusMessage ?? '', joinHeaders(handshake.rawHeaders), addConnection(host, connection), 0]);
     });
     // Any other answer is an ordinary response, body included.
     ws.once('unexpected-response', (_req, res) => {

@@ -11,7 +11,7 @@ import { Response } from './response.js';
 import { headersToText } from './internal/header-list.js';
 import { joinHeaders, splitHeaders } from './internal/protocol.js';
 import { LazyJson } from './internal/lazy.js';
-import { Event } from './events.js';
+import { Event, EventTarget } from './events.js';
 import { WorkerEntrypoint } from './workers-module.js';
 import { forgetTimer } from './timers.js';
 import { eventEnded } from './node/fs/event-end.js';
@@ -38,14 +38,19 @@ export function mainExport(name) {
   return mainExports?.[name ?? 'default'];
 }
 
+// Events of the global scope itself, dispatched on globalThis as on an EventTarget (rejection.js).
+const GLOBAL_SCOPE_EVENTS = new Set(['unhandledrejection', 'rejectionhandled']);
+
 // Service-worker syntax: the global addEventListener.
-export function addGlobalEventListener(type, listener) {
+export function addGlobalEventListener(type, listener, options) {
+  if (GLOBAL_SCOPE_EVENTS.has(String(type))) return EventTarget.prototype.addEventListener.call(globalThis, type, listener, options);
   if (typeof listener !== 'function' && typeof listener?.handleEvent !== 'function') return;
   if (!serviceWorkerListeners.has(type)) serviceWorkerListeners.set(type, []);
   serviceWorkerListeners.get(type).push(listener);
 }
 
-export function removeGlobalEventListener(type, listener) {
+export function removeGlobalEventListener(type, listener, options) {
+  if (GLOBAL_SCOPE_EVENTS.has(String(type))) return EventTarget.prototype.removeEventListener.call(globalThis, type, listener, options);
   const list = serviceWorkerListeners.get(type);
   const at = list ? list.indexOf(listener) : -1;
   if (at >= 0) list.splice(at, 1);
@@ -76,12 +81,19 @@ class ExecutionContext {
 
 // One event being handled: tracks waitUntil promises and tells the host when all settled.
 export class Invocation {
+  #closers = [];
   constructor(id) {
     this.id = id;
     this.pending = [];
     this.closed = false;
+    // An RPC event also lasts while stubs of the objects it exported are held (see rpc-values.js).
+    this.servesRpc = false;
     this.context = new ExecutionContext(this);
     live.set(id, this);
+  }
+  // `fn` runs when the event ends.
+  onClose(fn) {
+    this.#closers.push(fn);
   }
   waitUntil(promise) {
     this.pending.push(Promise.resolve(promise).catch((err) => {
@@ -94,6 +106,7 @@ export class Invocation {
     live.delete(this.id);
     for (const timerId of cancelledTimers ?? []) forgetTimer(timerId);
     eventEnded(this.id);
+    for (const fn of this.#closers) fn();
   }
   // `beforeClose`: reports the event's outcome once its waitUntil() work is done too (a queue
   // batch's acks may come from that work).
@@ -223,9 +236,14 @@ async function sendResponse(invocation, response) {
   await pumpToHost(response.body, sinkId);
 }
 
+// The event running now (the one the host charges this turn to), if any.
+export function currentEvent() {
+  return live.get(hostCall('currentInvocation'));
+}
+
 // `waitUntil` imported from cloudflare:workers: extends whichever event is running now.
 export function waitUntilCurrent(promise) {
-  const invocation = live.get(hostCall('currentInvocation'));
+  const invocation = currentEvent();
   if (!invocation) throw new Error('waitUntil() can only be called while an event is being handled.');
   invocation.waitUntil(promise);
 }

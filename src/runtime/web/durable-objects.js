@@ -1,17 +1,20 @@
 // The Durable Object instances living in this isolate (the isolate of the worker that exports
 // their class): one per id, made on the first event for it, kept until the host evicts it after
 // a while without events. Events for an object wait while it is inside blockConcurrencyWhile().
+// The WebSocket Hibernation API (ctx.acceptWebSocket() and the handlers its events go to) is in
+// durable-object-websockets.js.
 //
 // An object is named by a handle the host gives it: "<className>\n<id hex>\n<name>"; the first
 // two parts are its identity (an id reached without its name is the same object).
 import { Invocation, answerFetch, incomingRequest, mainExport, getEnv, reportOutcome } from './dispatch.js';
 import { DurableObject } from './workers-module.js';
-import { callMethod } from './rpc.js';
+import { serveRpcEvent } from './rpc.js';
 import { DurableObjectId } from './durable-object-id.js';
 
 const instances = new Map(); // "<className>\n<id>" -> Entry
 
 const kCreate = Symbol('create');
+const hibernationApi = () => require('./durable-object-websockets.js');
 
 // ctx of a Durable Object.
 export class DurableObjectState {
@@ -64,12 +67,36 @@ export class DurableObjectState {
     throw reason instanceof Error ? reason : new Error(String(reason ?? 'The Durable Object was aborted.'));
   }
 
-  acceptWebSocket() {
-    throw new Error('WebSocket hibernation (ctx.acceptWebSocket) is not supported by Outpost yet; accept the WebSocket with ws.accept() instead.');
+  acceptWebSocket(ws, tags = undefined) {
+    hibernationApi().acceptWebSocket(this.#entry, ws, tags);
   }
 
-  getWebSockets() {
-    return [];
+  getWebSockets(tag = undefined) {
+    return hibernationApi().getWebSockets(this.#entry, tag);
+  }
+
+  getTags(ws) {
+    return hibernationApi().getTags(ws);
+  }
+
+  setWebSocketAutoResponse(pair = undefined) {
+    hibernationApi().setWebSocketAutoResponse(this.#entry, pair);
+  }
+
+  getWebSocketAutoResponse() {
+    return hibernationApi().getWebSocketAutoResponse(this.#entry);
+  }
+
+  getWebSocketAutoResponseTimestamp(ws) {
+    return hibernationApi().getWebSocketAutoResponseTimestamp(ws);
+  }
+
+  setHibernatableWebSocketEventTimeout(timeoutMs = undefined) {
+    hibernationApi().setEventTimeout(this.#entry, timeoutMs);
+  }
+
+  getHibernatableWebSocketEventTimeout() {
+    return hibernationApi().getEventTimeout(this.#entry);
   }
 }
 Object.defineProperty(DurableObjectState.prototype, Symbol.toStringTag, { value: 'DurableObjectState', configurable: true });
@@ -85,6 +112,7 @@ class Entry {
     this.gate = Promise.resolve();
     this.instance = null;
     this.currentInvocation = null;
+    this.webSockets = new Map(); // connection id -> WebSocket: the hibernatable sockets as this instance sees them
   }
 
   // The instance, built by the first event; a constructor that throws fails that event and the
@@ -134,15 +162,15 @@ export function dispatchObjectFetch(id, handle, method, url, headers, sourceId) 
   }));
 }
 
-export function dispatchObjectRpc(id, handle, method, args) {
+export function dispatchObjectRpc(id, handle, path, args, replyId) {
   const invocation = new Invocation(id);
   const entry = entryOf(handle);
-  callMethod(invocation, () => whenOpen(entry, invocation, (instance) => {
+  serveRpcEvent(invocation, () => whenOpen(entry, invocation, (instance) => {
     if (!(instance instanceof DurableObject)) {
       throw new TypeError('The receiving Durable Object does not support RPC, because its class was not declared with `extends DurableObject`.');
     }
     return instance;
-  }), DurableObject, method, args);
+  }), path, args, replyId);
 }
 
 // An alarm: `alarm({ retryCount, isRetry })`; reports [succeeded].
@@ -154,6 +182,15 @@ export function dispatchObjectAlarm(id, handle, retryCount) {
     return instance.alarm({ retryCount, isRetry: retryCount > 0 });
   });
   reportOutcome(invocation, result, 'alarm', (ok) => [ok]);
+}
+
+// An event of one of the object's hibernatable WebSockets, for its webSocketMessage,
+// webSocketClose or webSocketError method; reports [succeeded].
+export function dispatchObjectWebSocket(id, handle, socketId, closedOutgoing, event) {
+  const invocation = new Invocation(id);
+  const entry = entryOf(handle);
+  const result = whenOpen(entry, invocation, (instance) => hibernationApi().deliver(entry, instance, socketId, closedOutgoing, event));
+  reportOutcome(invocation, result, 'webSocket', (ok) => [ok]);
 }
 
 // The host evicts an idle object: its next event builds a new instance from storage.

@@ -34,8 +34,11 @@ export async function sendRequest(request, route) {
   if (sinkId) pumpToHost(request.body, sinkId).catch(() => {});
 
   try {
-    const [status, statusText, responseHeaders, url, redirected, sourceId] = await hostAsync('fetchResult', callId);
-    const response = new Response(sourceId ? hostReadable(sourceId) : null, { status, statusText, headers: headersFromText(responseHeaders) });
+    const [status, statusText, responseHeaders, url, redirected, sourceId, webSocketId] = await hostAsync('fetchResult', callId);
+    // A worker or Durable Object of this process may answer with a WebSocket.
+    const response = webSocketId
+      ? require('./websocket.js').webSocketResponse(status, statusText, headersFromText(responseHeaders), webSocketId)
+      : new Response(sourceId ? hostReadable(sourceId) : null, { status, statusText, headers: headersFromText(responseHeaders) });
     setFetchedFrom(response, url, redirected);
     return response;
   } catch (err) {

@@ -118,12 +118,14 @@ const LAZY_MODULES = {
   Cache: () => require('./cache.js'),
   CacheStorage: () => require('./cache.js'),
   URLPattern: () => require('./url-pattern.js'),
+  PromiseRejectionEvent: () => require('./rejection.js'),
   scheduler: () => require('./scheduler.js'),
   WebSocket: () => require('./websocket.js'),
   WebSocketPair: () => require('./websocket.js'),
   MessageEvent: () => require('./websocket.js'),
   CloseEvent: () => require('./websocket.js'),
   ErrorEvent: () => require('./websocket.js'),
+  WebSocketRequestResponsePair: () => require('./durable-object-websockets.js'),
 };
 
 // Storage bindings, by type: each class is loaded only by workers that have such a binding.
@@ -202,22 +204,28 @@ function enter(time, kind, a, b, c, d, e, f) {
         installBuiltins(globalThis, a.compat);
         return undefined;
       }
-      case Entry.FLUSH:
-        return undefined;
+      case Entry.REJECTION:
+        return require('./rejection.js').dispatchUnhandledRejection(a, b, c, d);
       case Entry.SCHEDULED:
         return require('./scheduled.js').dispatchScheduled(a, b, c);
       case Entry.QUEUE:
         return require('./queue.js').dispatchQueue(a, b, c);
       case Entry.RPC:
-        return require('./rpc.js').dispatchRpc(a, b, c, d);
+        return require('./rpc.js').dispatchRpc(a, b, c, d, e);
+      case Entry.CAP_CALL:
+        return require('./rpc.js').dispatchCapCall(a, b, c, d);
+      case Entry.CAP_RELEASE:
+        return require('./rpc-values.js').releaseExport(a);
       case Entry.OBJECT_FETCH:
         return require('./durable-objects.js').dispatchObjectFetch(a, b, c, d, e, f);
       case Entry.OBJECT_RPC:
-        return require('./durable-objects.js').dispatchObjectRpc(a, b, c, d);
+        return require('./durable-objects.js').dispatchObjectRpc(a, b, c, d, e);
       case Entry.OBJECT_ALARM:
         return require('./durable-objects.js').dispatchObjectAlarm(a, b, c);
       case Entry.OBJECT_EVICT:
         return require('./durable-objects.js').evictObject(a);
+      case Entry.OBJECT_WEBSOCKET:
+        return require('./durable-objects.js').dispatchObjectWebSocket(a, b, c, d, e);
       case Entry.MAIN:
         delete globalThis.__outpostBuiltin;
         return setMainExports(a);

@@ -1,13 +1,20 @@
-// The receiving side of RPC over service bindings: `env.SVC.method(...args)` in one worker calls
-// `method` on a new instance of the other worker's WorkerEntrypoint class (its default export, or
-// the named export the binding's `entrypoint` names), with `this.env` and `this.ctx`. Arguments and
-// the result are structured-cloned by the host; an exception arrives with its class and message.
-import { hostCall } from './internal/bridge.js';
-import { Invocation, mainExport, getEnv, describeError } from './dispatch.js';
+// The receiving side of RPC. `env.SVC.method(...args)` in one worker becomes an event here that
+// calls `method` on a new instance of this worker's WorkerEntrypoint class (its default export,
+// or the named export the binding's `entrypoint` names), with `this.env` and `this.ctx`; a
+// Durable Object's calls arrive the same way (durable-objects.js). Calls on stubs of objects this
+// worker exported (functions, RpcTargets) run as turns of the event that exported them.
+//
+// A call reaches a member by a path of property names (`env.SVC.config.get()`), by the rules of
+// rpc-values.js; a path with no arguments (null) reads a property. The result, or the exception's
+// class and message, goes back as soon as the call settles; stubs received as arguments are
+// disposed then, unless the callee kept a dup().
+import { hostCall, asDataCloneError } from './internal/bridge.js';
+import { Invocation, mainExport, getEnv } from './dispatch.js';
 import { WorkerEntrypoint } from './workers-module.js';
 
-// Methods that are never callable over RPC (they exist on every object, or are the runtime's).
-const RESERVED = new Set(['constructor', 'fetch', 'connect', 'then', 'dup', 'toString', 'valueOf', 'toJSON']);
+// Required, not imported: the platform's parts that use them share one instance (see prelude.js).
+const values = () => require('./rpc-values.js');
+const stubModule = () => require('./bindings/stub.js');
 
 function receiver(entrypoint, invocation) {
   const exported = mainExport(entrypoint);
@@ -19,54 +26,60 @@ function receiver(entrypoint, invocation) {
   return new exported(invocation.context, getEnv());
 }
 
-// Entered by the host; reports [true, result] or [false, [name, message, stack]] once the
-// method's promise and the event's waitUntil() work settled.
-export function dispatchRpc(id, entrypoint, method, args) {
+// Entered by the host for a call over a service binding.
+export function dispatchRpc(id, entrypoint, path, args, replyId) {
   const invocation = new Invocation(id);
-  callMethod(invocation, () => receiver(entrypoint, invocation), WorkerEntrypoint, method, args);
+  serveRpcEvent(invocation, () => receiver(entrypoint, invocation), path, args, replyId);
 }
 
-// Calls `method` with `args` on the object `getInstance()` returns (or resolves to): only methods
-// of its class and its ancestors below `base` are callable. Reports the outcome as dispatchRpc does.
-export function callMethod(invocation, getInstance, base, method, args) {
+// Serves the call at `path` of the object `getReceiver()` returns (or resolves to) as the RPC
+// event `invocation`, which then lasts until its waitUntil() work settled and no stub of an object
+// it exported is held elsewhere.
+export function serveRpcEvent(invocation, getReceiver, path, args, replyId) {
+  invocation.servesRpc = true;
+  answer(replyId, args, (params) => Promise.resolve(getReceiver()).then((root) => values().invokePath(root, path, params))).then(() => invocation.settle());
+}
+
+// Entered by the host for a call on a stub of an object this isolate exported.
+export function dispatchCapCall(exportId, path, args, replyId) {
+  answer(replyId, args, (params) => {
+    const target = values().exportedValue(exportId);
+    if (target === undefined) throw new Error('RPC stub used after being disposed.');
+    return values().invokePath(target, path, params);
+  });
+}
+
+// Runs `call(decoded arguments)` and replies with its outcome.
+function answer(replyId, args, call) {
+  const { encode, decode, errorOutcome } = values();
+  const params = args === null ? { value: null, stubs: [] } : decode(args);
   let result;
   try {
-    result = Promise.resolve(getInstance()).then((instance) => invoke(instance, base, method, args));
+    result = call(params.value);
   } catch (err) {
     result = Promise.reject(err);
   }
-  report(invocation, result);
-}
-
-function invoke(instance, base, method, args) {
-  let fn = null;
-  for (let proto = Object.getPrototypeOf(instance); proto && proto !== base.prototype; proto = Object.getPrototypeOf(proto)) {
-    const descriptor = Object.getOwnPropertyDescriptor(proto, method);
-    if (descriptor) {
-      fn = typeof descriptor.value === 'function' ? descriptor.value : null;
-      break;
-    }
-  }
-  if (RESERVED.has(method) || fn === null) throw new TypeError(`The RPC receiver does not implement the method "${method}".`);
-  return fn.apply(instance, args);
-}
-
-function report(invocation, result) {
-  const { id } = invocation;
-  let outcome;
-  Promise.resolve(result).then(
-    (value) => {
-      outcome = [true, value === undefined ? null : value, value === undefined];
-    },
-    (err) => {
-      outcome = [false, describeError(err)];
-    },
-  ).then(() => invocation.settle(() => {
+  const reply = (outcome) => {
     try {
-      hostCall('eventOutcome', id, outcome);
+      hostCall('rpcReply', replyId, outcome);
     } catch (err) {
-      // The result could not be cloned (a function, a class instance with private state, ...).
-      hostCall('eventOutcome', id, [false, ['DOMException', String(err?.message ?? err), 'DataCloneError']]);
+      // The host could not copy the result (an object V8 cannot serialize).
+      hostCall('rpcReply', replyId, errorOutcome(asDataCloneError(err)));
     }
-  }));
+    // After the reply: a result may forward a stub received as an argument.
+    stubModule().disposeStubs(params.stubs);
+  };
+  return Promise.resolve(result).then(
+    (value) => {
+      // Encoded and sent in one go: the host takes over the streams it holds before they end.
+      let outcome;
+      try {
+        outcome = [true, encode(value)];
+      } catch (err) {
+        outcome = errorOutcome(err);
+      }
+      reply(outcome);
+    },
+    (err) => reply(errorOutcome(err)),
+  );
 }

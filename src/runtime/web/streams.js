@@ -21,6 +21,10 @@ export function isReadableStream(value) {
   return implementation !== null && value instanceof implementation.ReadableStream;
 }
 
+export function isWritableStream(value) {
+  return implementation !== null && value instanceof implementation.WritableStream;
+}
+
 // A ReadableStream that pulls chunks from host source `id` one read at a time, so nothing is
 // buffered beyond what the reader asked for.
 export function hostReadable(id) {
@@ -44,6 +48,26 @@ export function hostReadable(id) {
     },
     { highWaterMark: 0 },
   );
+}
+
+// A WritableStream whose chunks go into host sink `id`, waiting while the sink is full.
+export function hostWritable(id) {
+  const { WritableStream } = streams();
+  return new WritableStream({
+    async write(chunk) {
+      if (!ArrayBuffer.isView(chunk) && !(chunk instanceof ArrayBuffer)) throw new TypeError('This WritableStream only accepts ArrayBuffer or ArrayBufferView chunks.');
+      const bytes = ArrayBuffer.isView(chunk) ? new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength) : new Uint8Array(chunk);
+      let state = hostCall('sinkWrite', id, bytes);
+      if (state === 'full') state = await hostAsync('sinkDrain', id);
+      if (state === 'closed') throw new TypeError('The stream this WritableStream writes into was closed.');
+    },
+    close() {
+      hostCall('sinkEnd', id, null);
+    },
+    abort(reason) {
+      hostCall('sinkEnd', id, [reason?.name ?? 'Error', String(reason?.message ?? reason)]);
+    },
+  });
 }
 
 // Writes every chunk of `stream` into host sink `id`. Resolves when the stream ended or the host

@@ -5,10 +5,12 @@
 // response; from then on the other end talks to the real client through a host connection. An
 // outgoing WebSocket (fetch() with `Upgrade: websocket`, or `new WebSocket(url)`) has a host
 // connection from the start. Events from a host connection are pulled one at a time
-// (`wsReceive`), each one a turn of the event that accepted the socket.
+// (`wsReceive`), each one a turn of the event that accepted the socket. A socket a Durable Object
+// accepts with ctx.acceptWebSocket() (hibernatable) gets its host connection at once, and its
+// events go to the object's handler methods instead (durable-object-websockets.js).
 import { Event, EventTarget, defineEventHandler } from './events.js';
 import { DOMException } from './dom-exception.js';
-import { hostAsync, hostCall } from './internal/bridge.js';
+import { asDataCloneError, hostAsync, hostCall } from './internal/bridge.js';
 import { headersFromText, headersToText } from './internal/header-list.js';
 import { TextEncoder } from './encoding.js';
 import { Headers } from './headers.js';
@@ -137,6 +139,10 @@ let pairUp;
 let handOut;
 let hostBacked;
 
+// What the WebSocket Hibernation API (durable-object-websockets.js) does to a socket; set in
+// WebSocket's static block.
+export const hibernation = {};
+
 export class WebSocket extends EventTarget {
   #url = null;
   #protocol = null;
@@ -150,6 +156,8 @@ export class WebSocket extends EventTarget {
   #closedIncoming = false; // the peer's close (or the connection's end) was delivered
   #failed = false;
   #waiting = []; // events for this end that arrived before accept()
+  #hibernatable = false; // accepted with ctx.acceptWebSocket()
+  #attachment = null; // { value }: a clone of what serializeAttachment() was given (the host keeps a hibernatable socket's)
 
   constructor(url, protocols = undefined) {
     super();
@@ -182,6 +190,43 @@ export class WebSocket extends EventTarget {
       socket.#hostId = id;
       return socket;
     };
+    Object.assign(hibernation, {
+      // ctx.acceptWebSocket(socket): refused as Workers refuses it, else `register()` (the
+      // object's host side) gives the socket its connection.
+      accept(socket, register) {
+        if (socket.#accepted) throw new Error('Cannot call `acceptWebSocket()` if the WebSocket was already accepted via `accept()`');
+        const peer = socket.#peer;
+        if (!peer || peer.#accepted || peer.#released) {
+          throw new Error('Cannot call `acceptWebSocket()` on this WebSocket because its pair has already been accepted or used in a Response.');
+        }
+        socket.#hostId = register();
+        socket.#hibernatable = true;
+        socket.#accepted = true;
+      },
+      // The socket of connection `id`, accepted before the object was evicted.
+      wake(id, closedOutgoing) {
+        const socket = createEnd();
+        socket.#hostId = id;
+        socket.#hibernatable = true;
+        socket.#accepted = true;
+        socket.#closedOutgoing = closedOutgoing;
+        return socket;
+      },
+      // The connection of a hibernatable socket, else 0.
+      idOf: (socket) => (socket.#hibernatable ? socket.#hostId : 0),
+      isAccepted: (socket) => socket.#accepted,
+      // [the handler method an incoming event goes to, its arguments]; the socket's state follows
+      // the event.
+      event(socket, [kind, a, b, c]) {
+        if (kind === 'message') return ['webSocketMessage', [socket, messageData(a)]];
+        if (kind === 'close') {
+          socket.#closedIncoming = true;
+          return ['webSocketClose', [socket, a, b, c]];
+        }
+        socket.#failed = true;
+        return ['webSocketError', [socket, new Error(a)]];
+      },
+    });
   }
 
   get url() {
@@ -203,6 +248,10 @@ export class WebSocket extends EventTarget {
   accept() {
     if (this.#connecting) throw new TypeError("Websockets obtained from the 'new WebSocket()' constructor cannot call accept");
     if (this.#released) throw new TypeError("Can't accept() WebSocket that was already used in a response.");
+    if (this.#hibernatable) throw new TypeError("Can't accept() WebSocket after enabling hibernation.");
+    if (this.#peer?.#hibernatable) {
+      throw new TypeError("Can't accept() a WebSocket whose other end was accepted with acceptWebSocket(): return it in a Response instead.");
+    }
     if (this.#accepted) return;
     this.#accepted = true;
     if (this.#hostId) {
@@ -251,6 +300,23 @@ export class WebSocket extends EventTarget {
     this.#closedOutgoing = true;
     // 1005 ("no status") goes on the wire as a close frame without a code.
     this.#transmit(['close', code ?? 1005, reason ?? '']);
+  }
+
+  // Keeps a structured clone of `value` with the socket (at most 16 KiB serialized, which the host
+  // checks); for a hibernatable socket, on the host, where it outlives the object's eviction.
+  serializeAttachment(value) {
+    try {
+      hostCall('wsAttach', hibernation.idOf(this), value);
+    } catch (err) {
+      throw asDataCloneError(err);
+    }
+    if (!this.#hibernatable) this.#attachment = { value: require('./structured-clone.js').structuredClone(value) };
+  }
+
+  // A new copy of what serializeAttachment() was given last, or null.
+  deserializeAttachment() {
+    if (this.#hibernatable) return hostCall('wsAttachment', this.#hostId);
+    return this.#attachment === null ? null : require('./structured-clone.js').structuredClone(this.#attachment.value);
   }
 
   // Sends an outgoing event to wherever the other side is now.
@@ -311,14 +377,21 @@ export class WebSocket extends EventTarget {
       throw new TypeError("Can't return WebSocket in a Response if it was created with `new WebSocket()`");
     }
     if (this.#released) throw new TypeError("Can't return WebSocket that was already used in a response.");
+    if (this.#hibernatable) throw new TypeError("Can't return WebSocket in a Response after calling acceptWebSocket().");
     if (this.#accepted) throw new TypeError("Can't return WebSocket in a Response after calling accept().");
     // A socket from fetch() is proxied to the client by the host; a pair's end is replaced by a
-    // host connection its other end talks to.
-    const id = hostCall('wsRespond', invocationId, status, statusText, headers, this.#hostId);
+    // host connection its other end talks to: the one a hibernatable other end already has.
+    const peer = this.#peer;
+    const accepted = peer?.#hibernatable ? peer.#hostId : 0;
+    const id = hostCall('wsRespond', invocationId, status, statusText, headers, this.#hostId, accepted);
     if (id === 0) return Promise.resolve();
     this.#released = true;
-    const peer = this.#peer;
     this.#peer = null;
+    if (accepted) {
+      // The connection belongs to the object, which may be evicted meanwhile: the event ends now.
+      peer.#peer = null;
+      return Promise.resolve();
+    }
     peer?.#link(id, this.#waiting.splice(0));
     return hostAsync('wsDone', id);
   }
@@ -405,14 +478,18 @@ export function respondWithWebSocket(invocationId, response, headers) {
   return handOut(socket, invocationId, response.status, response.statusText, headers);
 }
 
+// The response to a request routed to a worker or Durable Object of this process, answered with
+// a 101 and a WebSocket: `id` is the host connection the caller's end has.
+export function webSocketResponse(status, statusText, headers, id) {
+  return new Response(null, { status, statusText, headers, webSocket: hostBacked(id) });
+}
+
 // fetch() of a request with `Upgrade: websocket`: a 101 response carries the connection in
 // `webSocket` (to accept(), or to return to the client); any other answer is a plain response.
 export async function fetchWebSocket(request) {
   const [status, statusText, headers, id, sourceId] = await hostAsync('wsFetch', request.url, headersToText(request.headers));
   const init = { status, statusText, headers: headersFromText(headers) };
-  const response = id
-    ? new Response(null, { ...init, webSocket: hostBacked(id) })
-    : new Response(sourceId ? hostReadable(sourceId) : null, init);
+  const response = id ? webSocketResponse(status, statusText, init.headers, id) : new Response(sourceId ? hostReadable(sourceId) : null, init);
   setFetchedFrom(response, request.url, false);
   return response;
 }

@@ -1,10 +1,9 @@
 // A Durable Object namespace binding (`[[durable_objects.bindings]]`): ids (idFromName,
 // newUniqueId, idFromString) and stubs. A stub's fetch() reaches the object as a request would;
-// any other method name is an RPC call to the object's class (which extends DurableObject).
+// any other name is a member of the object's class (which extends DurableObject), over RPC.
 // Ids carry a tag of their namespace in their last 8 hex digits, so an id of another class is
 // refused, as Workers refuses it.
 import { hostCall } from '../internal/bridge.js';
-import { rpcProxy, rpcCall } from './stub.js';
 import { sendRequest } from '../fetch.js';
 import { Request } from '../request.js';
 import { DurableObjectId } from '../durable-object-id.js';
@@ -57,12 +56,14 @@ export class DurableObjectStub {
 Object.defineProperty(DurableObjectStub.prototype, Symbol.toStringTag, { value: 'DurableObjectStub', configurable: true });
 
 function createStub(binding, id) {
+  // Required, not imported: the platform's parts that use it share one instance (see prelude.js).
+  const { rpcProxy, hostTarget } = require('./stub.js');
   const route = ['object', binding, id.toString(), id.name ?? null];
   return rpcProxy(new DurableObjectStub(kCreate), {
     fetch: (input, init = undefined) => sendRequest(new Request(input, init), route),
     id,
     name: id.name,
-  }, (method, args) => rpcCall('doCall', binding, id.toString(), id.name ?? null, method, args));
+  }, hostTarget('doCall', binding, id.toString(), id.name ?? null));
 }
 
 export function createDurableObjectNamespace(binding) {

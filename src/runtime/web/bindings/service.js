@@ -1,10 +1,8 @@
 // A service binding (`[[services]]`): `fetch()` sends a request to the other worker as an HTTP
-// request would arrive, without a socket; any other method name is an RPC call to its
-// WorkerEntrypoint. Arguments and results are structured-cloned (functions, streams and RpcTarget
-// instances do not cross; see the README).
+// request would arrive, without a socket; any other name is a member of its WorkerEntrypoint,
+// reached over RPC (see stub.js and rpc-values.js).
 import { sendRequest } from '../fetch.js';
 import { Request } from '../request.js';
-import { rpcProxy, rpcCall } from './stub.js';
 
 const kCreate = Symbol('create');
 
@@ -16,10 +14,12 @@ export class Fetcher {
 Object.defineProperty(Fetcher.prototype, Symbol.toStringTag, { value: 'Fetcher', configurable: true });
 
 export function createService(binding) {
+  // Required, not imported: the platform's parts that use it share one instance (see prelude.js).
+  const { rpcProxy, hostTarget } = require('./stub.js');
   return rpcProxy(new Fetcher(kCreate), {
     fetch: (input, init = undefined) => sendRequest(new Request(input, init), ['service', binding]),
     connect: () => {
       throw new Error('connect() over a service binding is not supported.');
     },
-  }, (method, args) => rpcCall('serviceCall', binding, method, args));
+  }, hostTarget('serviceCall', binding));
 }

@@ -1,12 +1,16 @@
 // The async context behind AsyncLocalStorage and AsyncResource: the current frame (a Map from
 // storage to store, or null) and the means to carry it into callbacks.
 //
-// V8 carries such a context through `await` only with embedder support ("continuation-preserved
-// embedder data") that JavaScript cannot reach, so here the frame follows only what can be seen
-// from JavaScript: synchronous calls, and the callbacks of setTimeout, setInterval,
-// queueMicrotask, setImmediate and promise reactions registered with then/catch/finally. Those
-// are wrapped from the moment a frame is first entered (until then nothing is patched). The
-// continuation after an `await` runs outside any frame.
+// V8 carries such a context through `await` only for an embedder that sets its "continuation-
+// preserved embedder data" from C++, which isolated-vm does not expose. So the frame is carried
+// by the callbacks JavaScript registers: those of setTimeout, setInterval, queueMicrotask and
+// promise reactions (then, and the catch and finally built on it) run in the frame current when
+// they were registered, and so does the then() of a thenable that Promise.resolve adopts. A
+// worker that uses node:async_hooks has its `await`s compiled to such reactions when it loads
+// (src/runtime/async-lowering.js). Nothing is wrapped until node:async_hooks loads.
+//
+// Frames are only entered for a call and left when it returns, so between two callbacks the
+// frame is always null: a callback registered outside any frame needs no wrapping.
 
 let current = null;
 let installed = false;
@@ -25,18 +29,6 @@ export function runInFrame(frame, fn, thisArg, args) {
   }
 }
 
-// Replaces the current frame until the synchronous code that asked for it has run: the frame is
-// dropped before the next queued callback (it is never carried into another event's work).
-export function enterFrame(frame) {
-  install();
-  current = frame;
-  const entered = frame;
-  // Scheduled with the unwrapped then: this reaction must not run inside the frame it ends.
-  Reflect.apply(nativeThen, Promise.resolve(), [() => {
-    if (current === entered) current = null;
-  }]);
-}
-
 // `fn` bound to the current frame (fn itself when there is none).
 export function wrapCurrent(fn) {
   const frame = current;
@@ -46,7 +38,23 @@ export function wrapCurrent(fn) {
   };
 }
 
+// A promise reaction in `frame` (wrapCurrent's, for the one argument reactions take: `await`
+// runs through these, so they are kept lean).
+function reaction(frame, fn) {
+  return (value) => {
+    const previous = current;
+    current = frame;
+    try {
+      return fn(value);
+    } finally {
+      current = previous;
+    }
+  };
+}
+
+const NativePromise = Promise;
 const nativeThen = Promise.prototype.then;
+const nativeResolve = Promise.resolve;
 
 function redefine(target, name, value) {
   const descriptor = Object.getOwnPropertyDescriptor(target, name);
@@ -60,34 +68,51 @@ function keepShape(wrapper, original) {
   return wrapper;
 }
 
-// Wraps the callbacks of the global timers, queueMicrotask and Promise.prototype.then (which
-// catch and finally call) so that they run in the frame current when they were registered.
+// Wraps the first argument of global function `name` when it is a callback.
+function wrapCallbackOf(global, name) {
+  const original = global[name];
+  if (typeof original !== 'function') return;
+  redefine(global, name, keepShape(function (callback, ...rest) {
+    return Reflect.apply(original, this, [typeof callback === 'function' ? wrapCurrent(callback) : callback, ...rest]);
+  }, original));
+}
+
+// Promise.resolve(thenable) as the language defines it (then read at once, called one microtask
+// later with the new promise's resolving functions), the call made in the current frame.
+function adoptThenable(thenable) {
+  const frame = current;
+  return new NativePromise((resolve, reject) => {
+    const then = thenable.then;
+    if (typeof then !== 'function') {
+      resolve(thenable);
+      return;
+    }
+    Reflect.apply(nativeThen, Reflect.apply(nativeResolve, NativePromise, []), [() => {
+      try {
+        runInFrame(frame, then, thenable, [resolve, reject]);
+      } catch (err) {
+        reject(err);
+      }
+    }]);
+  });
+}
+
 export function install() {
   if (installed) return;
   installed = true;
   const global = globalThis;
-  const { setTimeout, setInterval, queueMicrotask } = global;
-
-  if (typeof setTimeout === 'function') {
-    redefine(global, 'setTimeout', keepShape(function (callback, ...rest) {
-      return Reflect.apply(setTimeout, this, [typeof callback === 'function' ? wrapCurrent(callback) : callback, ...rest]);
-    }, setTimeout));
-  }
-  if (typeof setInterval === 'function') {
-    redefine(global, 'setInterval', keepShape(function (callback, ...rest) {
-      return Reflect.apply(setInterval, this, [typeof callback === 'function' ? wrapCurrent(callback) : callback, ...rest]);
-    }, setInterval));
-  }
-  if (typeof queueMicrotask === 'function') {
-    redefine(global, 'queueMicrotask', keepShape(function (callback) {
-      return Reflect.apply(queueMicrotask, this, [typeof callback === 'function' ? wrapCurrent(callback) : callback]);
-    }, queueMicrotask));
-  }
+  for (const name of ['setTimeout', 'setInterval', 'queueMicrotask']) wrapCallbackOf(global, name);
   redefine(Promise.prototype, 'then', keepShape(function then(onFulfilled, onRejected) {
     if (current === null) return Reflect.apply(nativeThen, this, [onFulfilled, onRejected]);
     return Reflect.apply(nativeThen, this, [
-      typeof onFulfilled === 'function' ? wrapCurrent(onFulfilled) : onFulfilled,
-      typeof onRejected === 'function' ? wrapCurrent(onRejected) : onRejected,
+      typeof onFulfilled === 'function' ? reaction(current, onFulfilled) : onFulfilled,
+      typeof onRejected === 'function' ? reaction(current, onRejected) : onRejected,
     ]);
   }, nativeThen));
+  // `await` of a thenable that is not a promise (a query builder, say) adopts it this way.
+  redefine(Promise, 'resolve', keepShape(function resolve(value) {
+    const foreign = current !== null && this === NativePromise && value !== null
+      && (typeof value === 'object' || typeof value === 'function') && !(value instanceof NativePromise);
+    return foreign ? adoptThenable(value) : Reflect.apply(nativeResolve, this, [value]);
+  }, nativeResolve));
 }

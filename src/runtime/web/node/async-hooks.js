@@ -1,15 +1,17 @@
 // node:async_hooks: AsyncLocalStorage and AsyncResource, plus the inert createHook,
 // executionAsyncId, triggerAsyncId, executionAsyncResource and asyncWrapProviders Workers has.
 //
-// What propagates (see _async-context.js): run()/exit() for the synchronous call and everything
-// it schedules through setTimeout, setInterval, setImmediate, queueMicrotask and promise
-// then/catch/finally callbacks; AsyncResource, AsyncLocalStorage.bind and .snapshot() carry a
-// frame explicitly. What does not: the code after an `await` (V8 gives that continuation no
-// JavaScript-visible hook), so `await` inside run() loses the store; enterWith() outside run()
-// lasts only for the rest of the synchronous code.
+// A store set by run() is seen by the synchronous call and by everything it schedules: `await`,
+// promise reactions, timers, queueMicrotask, process.nextTick (see _async-context.js).
+// AsyncResource, AsyncLocalStorage.bind and .snapshot() carry a frame explicitly. As in Workers,
+// enterWith() and disable() throw.
 import { validateFunction, ERR_INVALID_ARG_TYPE } from './_errors.js';
 
 const context = require('./_async-context.js');
+
+// Installed as the module loads, before the worker's code runs: references to setTimeout or
+// then() that the worker keeps are the ones that carry the store.
+context.install();
 
 function withValue(frame, storage, value) {
   const next = new Map(frame ?? []);
@@ -22,6 +24,10 @@ function withoutValue(frame, storage) {
   const next = new Map(frame);
   next.delete(storage);
   return next.size === 0 ? null : next;
+}
+
+function notImplemented(method) {
+  return new Error(`asyncLocalStorage.${method}() is not implemented`);
 }
 
 export class AsyncLocalStorage {
@@ -51,8 +57,7 @@ export class AsyncLocalStorage {
   }
 
   disable() {
-    const frame = context.getFrame();
-    if (frame !== null && frame.has(this)) context.enterFrame(withoutValue(frame, this));
+    throw notImplemented('disable');
   }
 
   getStore() {
@@ -61,12 +66,11 @@ export class AsyncLocalStorage {
     return frame.get(this);
   }
 
-  enterWith(store) {
-    context.enterFrame(withValue(context.getFrame(), this, store));
+  enterWith() {
+    throw notImplemented('enterWith');
   }
 
   run(store, callback, ...args) {
-    context.install();
     return context.runInFrame(withValue(context.getFrame(), this, store), callback, undefined, args);
   }
 

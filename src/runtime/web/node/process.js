@@ -465,13 +465,16 @@ EventEmitter.call(process);
 Object.defineProperty(process, Symbol.toStringTag, { value: 'process', writable: false, enumerable: false, configurable: true });
 
 // process.on('unhandledRejection') and 'rejectionHandled' listen to the global events of the
-// same names, added on first use.
+// same names, added on first use. As in Node, a rejection that reaches a listener of process is
+// handled: it is not logged.
 let listeningUnhandled = false;
 let listeningHandled = false;
 process.on('newListener', (name) => {
   if (name === 'unhandledRejection' && !listeningUnhandled) {
     listeningUnhandled = true;
-    globalThis.addEventListener?.('unhandledrejection', (event) => process.emit('unhandledRejection', event.reason, event.promise));
+    globalThis.addEventListener?.('unhandledrejection', (event) => {
+      if (process.emit('unhandledRejection', event.reason, event.promise)) event.preventDefault();
+    });
   }
   if (name === 'rejectionHandled' && !listeningHandled) {
     listeningHandled = true;
