@@ -37,10 +37,25 @@ export function anchoredWorkers(pool) {
   return anchored;
 }
 
-function outcomeOf({ error, aborted, status }) {
+function outcomeOf({ error, aborted }) {
   if (error instanceof WorkerError) return { cpu: 'exceededCpu', memory: 'exceededMemory' }[error.kind] ?? 'exception';
-  if (aborted) return 'canceled';
-  return status >= 500 && error ? 'exception' : 'ok';
+  if (error) return 'exception';
+  return aborted ? 'canceled' : 'ok';
+}
+
+// One event of a tail, in the shape of Cloudflare's: the logs the invocation collected while it
+// was tailed, and its exception.
+function tailEvent(name, { outcome, event, invocation, error, wallMs, cpuMs }) {
+  return {
+    scriptName: name,
+    outcome,
+    eventTimestamp: Date.now() - Math.round(wallMs),
+    event,
+    logs: invocation?.tailLogs ?? [],
+    exceptions: error ? [{ name: error.name === 'WorkerError' ? 'Error' : error.name, message: error.message, timestamp: Date.now() }] : [],
+    wallTime: Math.round(wallMs),
+    cpuTime: Math.round(cpuMs),
+  };
 }
 
 export async function runServeProcess() {
@@ -89,7 +104,29 @@ export async function runServeProcess() {
     background.delete(name);
     const config = pool.configOf(name);
     if (!config) return;
-    const backgroundLog = { worker: (level, message) => log(name, level, message), scheduled: logScheduledRun, queue: logQueueBatch, alarm: logAlarmRun };
+    // Each run is logged, and tailed like a request: its event, outcome, logs and exception.
+    const tailRun = (run, event) => {
+      if (!tailed.has(name)) return;
+      if (run.invocation) run.invocation.tailSent = true;
+      const outcome = run.ok ? 'ok' : run.error ? outcomeOf({ error: run.error }) : 'exception';
+      const { invocation, error } = run;
+      send({ type: 'tail', worker: name, event: tailEvent(name, { outcome, event, invocation, error, wallMs: run.wallMs ?? 0, cpuMs: invocation?.cpuMs ?? 0 }) });
+    };
+    const backgroundLog = {
+      worker: (level, message) => log(name, level, message),
+      scheduled: (run) => {
+        logScheduledRun(run);
+        tailRun(run, { cron: run.cron, scheduledTime: run.scheduledTime });
+      },
+      queue: (batch) => {
+        logQueueBatch(batch);
+        tailRun({ ...batch, ok: batch.error === null }, { queue: batch.queue, batchSize: batch.size });
+      },
+      alarm: (run) => {
+        logAlarmRun(run);
+        tailRun(run, { scheduledTime: Date.now() });
+      },
+    };
     background.set(name, startBackground({ config: { ...config, name }, stateDir, worker: () => pool.pick(name)?.worker ?? null, log: backgroundLog }));
   };
   for (const { name, error } of pool.loadAll()) logWorker('error', `[${name}] not loaded: ${error.message}`);
@@ -122,16 +159,14 @@ export async function runServeProcess() {
       send({
         type: 'tail',
         worker: name,
-        event: {
-          scriptName: name,
+        event: tailEvent(name, {
           outcome: outcomeOf(entry),
-          eventTimestamp: Date.now() - Math.round(entry.wallMs),
           event: { request: { url: entry.url, method: entry.method }, response: { status: entry.status } },
-          logs: invocation?.tailLogs ?? [],
-          exceptions: entry.error ? [{ name: entry.error.name === 'WorkerError' ? 'Error' : entry.error.name, message: entry.error.message, timestamp: Date.now() }] : [],
-          wallTime: Math.round(entry.wallMs),
-          cpuTime: Math.round(entry.cpuMs),
-        },
+          invocation,
+          error: entry.error,
+          wallMs: entry.wallMs,
+          cpuMs: entry.cpuMs,
+        }),
       });
     },
   };

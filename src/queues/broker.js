@@ -49,7 +49,7 @@ export class QueueBroker {
   #abandonedTimer;
 
   // log(level, message): delivery problems and dropped messages. onBatch({ queue, size, acked,
-  // retried, deadLettered, wallMs, cpuMs, error }): one call per delivered batch.
+  // retried, deadLettered, wallMs, cpuMs, invocation, error }): one call per delivered batch.
   constructor({ stateDir, log = () => {}, onBatch = () => {} }) {
     this.store = openQueueStore(stateDir);
     this.log = log;
@@ -138,12 +138,12 @@ class Consumer {
     const started = performance.now();
     let outcome = null;
     let error = null;
-    let cpuMs = 0;
+    let invocation = null;
     try {
       const rows = batch.map((m) => [m.id, m.timestamp, m.contentType, decodeBody(m.contentType, m.body), m.attempts]);
       const result = await this.worker().queue(queue, rows);
       outcome = result.outcome;
-      cpuMs = result.invocation.cpuMs;
+      invocation = result.invocation;
     } catch (err) {
       // The isolate hit a limit or the worker could not start: every message is retried.
       error = err;
@@ -162,7 +162,7 @@ class Consumer {
     }
     this.broker.onBatch({
       queue, size: batch.length, acked: settled.acked.length, retried: settled.retried.length,
-      deadLettered: settled.deadLettered.length, wallMs: performance.now() - started, cpuMs, error,
+      deadLettered: settled.deadLettered.length, wallMs: performance.now() - started, cpuMs: invocation?.cpuMs ?? 0, invocation, error,
     });
   }
 

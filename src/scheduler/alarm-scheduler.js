@@ -13,7 +13,7 @@ export class AlarmScheduler {
   #running = new Set();
   #retries = new Map(); // "<className>\n<id>" -> retries so far
 
-  // worker(): the worker exporting the objects' classes. onRun({ className, id, ok, retryCount, error }).
+  // worker(): the worker exporting the objects' classes. onRun({ className, id, ok, retryCount, invocation, error }).
   constructor({ stateDir, workerName, worker, onRun = () => {} }) {
     this.stateDir = stateDir;
     this.workerName = workerName;
@@ -48,9 +48,11 @@ export class AlarmScheduler {
     const retryCount = this.#retries.get(key) ?? 0;
     let ok = false;
     let error = null;
+    let invocation = null;
     try {
-      const { outcome } = await this.worker().objectAlarm(className, id, retryCount);
-      ok = outcome?.[0] === true;
+      const result = await this.worker().objectAlarm(className, id, retryCount);
+      ok = result.outcome?.[0] === true;
+      invocation = result.invocation;
     } catch (err) {
       error = err;
     }
@@ -64,6 +66,6 @@ export class AlarmScheduler {
       if (current === time) setAlarm(this.stateDir, this.workerName, className, id, Date.now() + FIRST_BACKOFF_MS * 2 ** retryCount);
     }
     this.#running.delete(key);
-    this.onRun({ className, id, ok, retryCount, error, gaveUp: !ok && retryCount >= MAX_RETRIES });
+    this.onRun({ className, id, ok, retryCount, invocation, error, gaveUp: !ok && retryCount >= MAX_RETRIES });
   }
 }

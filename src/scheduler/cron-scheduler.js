@@ -12,7 +12,7 @@ export class CronScheduler {
 
   // crons: the expressions (each is checked here: a CronError names the one that is wrong).
   // worker(): the worker to run them on, looked up at each fire. onRun({ cron, scheduledTime,
-  // ok, wallMs, cpuMs, error }): one call per run. now(): the clock (ms since the epoch).
+  // ok, wallMs, cpuMs, invocation, error }): one call per run. now(): the clock (ms since the epoch).
   constructor({ crons, worker, onRun = () => {}, now = Date.now }) {
     this.#triggers = crons.map((cron) => ({ cron, schedule: parseCron(cron), timer: null }));
     this.worker = worker;
@@ -47,7 +47,7 @@ export class CronScheduler {
     const started = performance.now();
     try {
       const { outcome, invocation } = await this.worker().scheduled(trigger.cron, scheduledTime);
-      this.onRun({ cron: trigger.cron, scheduledTime, ok: outcome?.[0] === true, wallMs: performance.now() - started, cpuMs: invocation.cpuMs, error: null });
+      this.onRun({ cron: trigger.cron, scheduledTime, ok: outcome?.[0] === true, wallMs: performance.now() - started, cpuMs: invocation.cpuMs, invocation, error: null });
     } catch (error) {
       this.onRun({ cron: trigger.cron, scheduledTime, ok: false, wallMs: performance.now() - started, cpuMs: 0, error });
     }

@@ -2,9 +2,10 @@
 // serving processes), the real CLI, real HTTP requests.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { startServe } from '../helpers/serve-process.js';
 import { project, wranglerToml } from '../helpers/project.js';
 import { until } from '../helpers/until.js';
@@ -297,6 +298,7 @@ describe('outpost serve with two processes', () => {
         async queue(batch, env) {
           await env.DB.exec('CREATE TABLE IF NOT EXISTS done (n INTEGER)');
           for (const message of batch.messages) await env.DB.prepare('INSERT INTO done VALUES (?)').bind(message.body.n).run();
+          console.log('consumed', batch.messages.length);
         },
       };\n`,
     });
@@ -304,6 +306,15 @@ describe('outpost serve with two processes', () => {
     assert.equal(deployed.code, 0, deployed.stderr);
     assert.match(deployed.stdout, /Created queue "jobs"/);
     assert.match(deployed.stdout, /Created d1 database "jobs"/);
+    // The batches are tailed like requests, with their logs.
+    const { default: WebSocket } = await import('ws');
+    const tail = new WebSocket(`${server.api.replace('http', 'ws')}/api/workers/jobs/tail`, { headers: { authorization: `Bearer ${server.token}` } });
+    const batches = [];
+    tail.on('message', (data) => {
+      const event = JSON.parse(data);
+      if (!event.event?.request) batches.push(event);
+    });
+    await new Promise((resolve, reject) => tail.on('open', resolve).on('error', reject));
     for (let n = 0; n < 20; n++) assert.equal((await fresh('jobs.localhost', `/?n=${n}`)).text, 'sent');
     let count;
     await until(async () => {
@@ -311,6 +322,13 @@ describe('outpost serve with two processes', () => {
       return count.total >= 20;
     }, 15_000, 'twenty messages consumed');
     assert.deepEqual(count, { total: 20, distinctN: 20 });
+    await until(() => batches.reduce((sum, event) => sum + Number(event.logs[0]?.message[0].split(' ')[1] ?? 0), 0) === 20, 10_000, 'the batches in the tail');
+    for (const event of batches) {
+      assert.equal(event.outcome, 'ok');
+      assert.equal(event.event.queue, 'jobs');
+      assert.match(event.logs[0].message[0], /^consumed \d+$/);
+    }
+    tail.close();
   });
 
   test('a serving process that dies is started again and serves the current deployment', async () => {
@@ -372,5 +390,170 @@ describe('outpost serve under a memory budget', () => {
     for (const name of names) assert.equal((await server.request(`${name}.localhost`)).text, name);
     assert.ok((await metric('outpost_cold_starts_total')) > 0);
     assert.ok((await metric('outpost_isolate_heap_bytes')) < 40 * 1024 * 1024);
+  });
+});
+
+describe('storage commands with --remote', () => {
+  let server;
+  let dir;
+  const STORAGE_TOML = wranglerToml({ name: 'stored', extra: `[[kv_namespaces]]
+binding = "CACHE"
+id = "cache-id"
+
+[[d1_databases]]
+binding = "DB"
+database_name = "app-db"
+database_id = "app-db-id"
+migrations_dir = "db/migrations"
+
+[[r2_buckets]]
+binding = "FILES"
+bucket_name = "files"
+
+[[queues.producers]]
+binding = "JOBS"
+queue = "jobs"
+
+[env.staging]
+kv_namespaces = [{ binding = "CACHE", id = "staging-cache-id" }]
+` });
+  before(async () => {
+    server = await startServe({ processes: 1 });
+    dir = project({
+      'wrangler.toml': STORAGE_TOML,
+      'src/index.js': `export default {
+        async fetch(request, env) {
+          const url = new URL(request.url);
+          const key = url.searchParams.get('key');
+          if (url.pathname === '/kv') return new Response(await env.CACHE.get(key) ?? 'missing');
+          if (url.pathname === '/d1') return Response.json((await env.DB.prepare('SELECT name FROM users ORDER BY id').all()).results);
+          if (url.pathname === '/r2') return new Response(await (await env.FILES.get(key))?.text() ?? 'missing');
+          return new Response('ok');
+        },
+      };\n`,
+      'db/migrations/0001_users.sql': 'CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n',
+      'db/migrations/0002_email.sql': 'ALTER TABLE users ADD COLUMN email TEXT;\n',
+      'seed.sql': "INSERT INTO users (name) VALUES ('grace');\n",
+      'data/bulk.json': JSON.stringify([{ key: 'one', value: '1' }, { key: 'two', value: 'Mg==', base64: true }]),
+      'data/value.txt': 'from a file',
+    });
+    const deployed = await server.cli(['deploy'], { cwd: dir });
+    assert.equal(deployed.code, 0, deployed.stderr);
+  });
+  after(() => server?.stop());
+
+  const ok = (result) => {
+    assert.equal(result.code, 0, result.stderr);
+    return result;
+  };
+  const remote = (args, options) => server.cli([...args, '--remote'], { cwd: dir, ...options });
+
+  test('kv: put, get, list and bulk put act on the server, where the worker reads them', async () => {
+    assert.match(ok(await remote(['kv', 'key', 'put', 'greeting', 'héllo', '--binding', 'CACHE'])).stdout, /Wrote "greeting"/);
+    assert.equal((await server.request('stored.localhost', '/kv?key=greeting')).text, 'héllo');
+    ok(await remote(['kv', 'key', 'put', 'file', '--path', 'data/value.txt', '--binding', 'CACHE', '--metadata', '{"from":"cli"}']));
+    assert.equal(ok(await remote(['kv', 'key', 'get', 'file', '--binding', 'CACHE'])).stdout, 'from a file');
+    assert.match(ok(await remote(['kv', 'bulk', 'put', 'data/bulk.json', '--binding', 'CACHE'])).stdout, /Wrote 2 key-value pairs/);
+    assert.equal((await server.request('stored.localhost', '/kv?key=two')).text, '2');
+    const listed = JSON.parse(ok(await remote(['kv', 'key', 'list', '--namespace-id', 'cache-id'])).stdout);
+    assert.deepEqual(listed.map((key) => key.name), ['file', 'greeting', 'one', 'two']);
+    assert.deepEqual(listed[0].metadata, { from: 'cli' });
+    // The binding resolves with the environment applied, as it does locally.
+    ok(await remote(['kv', 'key', 'put', 'greeting', 'staged', '--binding', 'CACHE', '--env', 'staging']));
+    assert.equal(ok(await remote(['kv', 'key', 'get', 'greeting', '--namespace-id', 'staging-cache-id'])).stdout, 'staged');
+    assert.equal((await server.request('stored.localhost', '/kv?key=greeting')).text, 'héllo');
+    // The same errors and exit codes as locally.
+    const missing = await remote(['kv', 'key', 'get', 'nope', '--binding', 'CACHE']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /Value not found for "nope"/);
+    const unknown = await remote(['kv', 'key', 'get', 'k', '--binding', 'NOPE']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /No KV binding "NOPE" in .*wrangler\.toml\. Known: CACHE\./);
+    assert.ok(!existsSync(path.join(dir, '.outpost')), 'nothing was written to the local state');
+  });
+
+  test('d1: migrations list and apply, execute with --command and --file, export', async () => {
+    assert.match(ok(await remote(['d1', 'migrations', 'list', 'DB'])).stdout, /0001_users\.sql[\s\S]*0002_email\.sql/);
+    const applied = ok(await remote(['d1', 'migrations', 'apply', 'DB']));
+    assert.match(applied.stderr, /Applying 2 migrations to remote database app-db \(app-db-id\)/);
+    assert.match(applied.stdout, /0002_email\.sql │ ✅/);
+    assert.match(ok(await remote(['d1', 'migrations', 'apply', 'app-db'])).stdout, /No migrations to apply/);
+
+    ok(await remote(['d1', 'execute', 'DB', '--command', "INSERT INTO users (name, email) VALUES ('ada', 'ada@example.com')"]));
+    const fromFile = ok(await remote(['d1', 'execute', 'DB', '--file', 'seed.sql']));
+    assert.match(fromFile.stderr, /Executing on remote database app-db/);
+    const selected = JSON.parse(ok(await remote(['d1', 'execute', 'DB', '--command', 'SELECT name, email FROM users ORDER BY id', '--json'])).stdout);
+    assert.deepEqual(selected[0].results, [{ name: 'ada', email: 'ada@example.com' }, { name: 'grace', email: null }]);
+    assert.deepEqual(JSON.parse((await server.request('stored.localhost', '/d1')).text), [{ name: 'ada' }, { name: 'grace' }]);
+    const failed = await remote(['d1', 'execute', 'DB', '--command', 'SELECT * FROM nope']);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /no such table: nope/);
+
+    mkdirSync(path.join(dir, 'dump'));
+    ok(await remote(['d1', 'export', 'DB', '--output', 'dump/app.sql', '--table', 'users']));
+    const dump = readFileSync(path.join(dir, 'dump', 'app.sql'), 'utf8');
+    assert.match(dump, /CREATE TABLE users/);
+    assert.match(dump, /'grace'/);
+  });
+
+  test('r2: put and get with files and pipes', async () => {
+    const bytes = randomBytes(300_000);
+    writeFileSync(path.join(dir, 'photo.bin'), bytes);
+    ok(await remote(['r2', 'object', 'put', 'files/photos/a.bin', '--file', 'photo.bin', '--content-type', 'image/png']));
+    ok(await remote(['r2', 'object', 'get', 'files/photos/a.bin', '--file', 'copy.bin']));
+    assert.ok(readFileSync(path.join(dir, 'copy.bin')).equals(bytes));
+    ok(await remote(['r2', 'object', 'put', 'files/notes.txt', '--pipe'], { input: 'piped in' }));
+    assert.equal((await server.request('stored.localhost', '/r2?key=notes.txt')).text, 'piped in');
+    assert.equal(ok(await remote(['r2', 'object', 'get', 'files/notes.txt', '--pipe'])).stdout, 'piped in');
+    assert.match(ok(await remote(['r2', 'bucket', 'list'])).stdout, /name: +files/);
+  });
+
+  test('queues: list and create', async () => {
+    assert.match(ok(await remote(['queues', 'list'])).stdout, /^jobs +0 +0 +0 +0$/m);
+    ok(await remote(['queues', 'create', 'extra']));
+    assert.deepEqual(JSON.parse(ok(await remote(['queues', 'list', '--json'])).stdout).map((queue) => queue.name), ['extra', 'jobs']);
+  });
+
+  test('refused: no or a bad token, local paths, tokens without the scope or limited to workers', async () => {
+    const args = ['kv', 'key', 'get', 'greeting', '--binding', 'CACHE'];
+    assert.match((await remote(args, { token: '' })).stderr, /Set OUTPOST_API_URL and OUTPOST_API_TOKEN/);
+    assert.match((await remote(args, { token: 'opt_wrong' })).stderr, /A valid API token is required/);
+    const persist = await remote([...args, '--persist-to', '/etc']);
+    assert.equal(persist.code, 1);
+    assert.match(persist.stderr, /--persist-to names a local state directory/);
+
+    // Asked directly, the server opens no path the request names.
+    const outside = path.join(server.dirs.dataDir, '..', 'written-by-a-request');
+    const requests = [
+      [{ command: 'kv', args: ['key', 'get', 'greeting', '--namespace-id=cache-id', '--persist-to=/etc'] }, /--persist-to is not accepted/],
+      [{ command: 'kv', args: ['key', 'list', '--binding=CACHE', '--config=/etc/wrangler.toml'] }, /--config is not accepted/],
+      [{ command: 'd1', args: ['execute', 'DB', '--file=/etc/hostname'] }, /"\/etc\/hostname" that the arguments name was not sent/],
+      [{ command: 'kv', args: ['bulk', 'delete', '--namespace-id=cache-id', '--', '/etc/hostname'] }, /was not sent/],
+      [{ command: 'd1', args: ['migrations', 'apply', 'DB'], migrations: [{ name: '../escape.sql', base64: '' }] }, /not the name of a migration file/],
+      [{ command: 'kv', args: ['key', 'list', '--binding=CACHE'], config: { kv_namespaces: 'nope' } }, /kv_namespaces/],
+      [{ command: 'sh', args: [] }, /"command" must be one of/],
+    ];
+    for (const [body, message] of requests) {
+      const answer = await server.call('POST', '/api/storage', body);
+      assert.equal(answer.status, 400, JSON.stringify(body));
+      assert.match(answer.body.error, message);
+    }
+    // An output file comes back under the name asked for; nothing is written there on the server.
+    const download = await server.call('POST', '/api/storage', { command: 'r2', args: ['object', 'get', `--file=${outside}`, '--', 'files/notes.txt'] });
+    assert.equal(download.status, 200);
+    assert.deepEqual(download.body.files.map((file) => [file.name, Buffer.from(file.base64, 'base64').toString()]), [[outside, 'piped in']]);
+    assert.ok(!existsSync(outside));
+
+    const reader = (await server.call('POST', '/api/tokens', { name: 'storage-reader', scopes: ['read'] })).body.token;
+    assert.equal(ok(await remote(args, { token: reader })).stdout, 'héllo');
+    ok(await remote(['d1', 'export', 'DB', '--output', 'dump/read.sql'], { token: reader }));
+    for (const write of [['kv', 'key', 'put', 'greeting', 'x', '--binding', 'CACHE'], ['d1', 'execute', 'DB', '--command', 'SELECT 1'], ['queues', 'create', 'more']]) {
+      const refused = await remote(write, { token: reader });
+      assert.equal(refused.code, 1, write.join(' '));
+      assert.match(refused.stderr, /This token may not do that/);
+    }
+    const limited = (await server.call('POST', '/api/tokens', { name: 'one-worker', scopes: ['deploy'], workers: ['stored'] })).body.token;
+    assert.match((await remote(args, { token: limited })).stderr, /This token may not do that/);
+    assert.equal((await server.request('stored.localhost', '/kv?key=greeting')).text, 'héllo');
   });
 });
