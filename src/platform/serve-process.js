@@ -15,6 +15,9 @@ import { startBackground } from '../scheduler/background.js';
 import { WorkerError } from '../runtime/worker.js';
 import { logWorker, logScheduledRun, logQueueBatch, logAlarmRun } from '../cli/log.js';
 
+// As Cloudflare's default plans: larger request bodies are refused.
+const MAX_REQUEST_BODY_BYTES = 100 * 1024 * 1024;
+
 // Workers that must run in the anchor: those that export or bind Durable Objects, and those that
 // reach such a worker through a service binding (their calls would otherwise meet another copy).
 export function anchoredWorkers(pool) {
@@ -141,6 +144,7 @@ export async function runServeProcess() {
   };
   const options = {
     cf,
+    maxBodyBytes: MAX_REQUEST_BODY_BYTES,
     worker(req, res) {
       const name = routed.get(req) ?? resolve(req);
       const handle = name === null ? null : pool.pick(name);

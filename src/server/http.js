@@ -1,6 +1,6 @@
 // HTTP ingress: turns Node's requests into worker fetch events and streams the responses back.
 import http from 'node:http';
-import { pipeline } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
 import { cfBuilder, edgeHeaders, isEdgeHeader } from './cf.js';
 import { errorResponse } from './error-page.js';
 import { acceptWebSocket, responseOnSocket } from './websocket.js';
@@ -57,7 +57,9 @@ function requestHeaders(req, cf) {
 //                       error } once each response ended
 //   divert(req)      -> optional; a handler { request(req, res), upgrade(req, socket, head) } that
 //                       takes the request instead (a server forwarding it elsewhere), or null
-export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverrides = {}, onRequest = null, divert = () => null }) {
+//   maxBodyBytes     -> optional; a larger request body gets a 413 (or, streamed without a
+//                       length, is cut off there)
+export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverrides = {}, onRequest = null, divert = () => null, maxBodyBytes = Infinity }) {
   const cfFor = cfBuilder(cfOverrides);
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, async (req, res) => {
     const diverted = divert(req);
@@ -68,6 +70,10 @@ export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverri
     const worker = pickWorker(req, res);
     if (!worker) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('No worker is configured for this host.\n');
+      return;
+    }
+    if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) {
+      res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end(`Payload Too Large: request bodies are limited to ${maxBodyBytes} bytes.\n`);
       return;
     }
     const url = requestUrl(req);
@@ -94,7 +100,7 @@ export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverri
         url,
         headers: requestHeaders(req, cfFor.base),
         cf: cfFor(req),
-        body: hasBody(req) ? req : null,
+        body: hasBody(req) ? limited(req, maxBodyBytes) : null,
       });
       if (result.webSocket) acceptWebSocket(req, res, result);
       else writeResponse(req, res, result);
@@ -120,6 +126,21 @@ export function createHttpServer({ worker: pickWorker, dev = false, cf: cfOverri
     else socket.destroy(err);
   });
   return server;
+}
+
+// A body sent without a length, cut off with an error past `maxBytes` (one with a length was
+// checked before it was read).
+function limited(req, maxBytes) {
+  if (maxBytes === Infinity || req.headers['content-length'] !== undefined) return req;
+  let seen = 0;
+  const counter = new Transform({
+    transform(chunk, _encoding, done) {
+      seen += chunk.length;
+      done(seen > maxBytes ? new Error(`The request body is larger than ${maxBytes} bytes.`) : null, chunk);
+    },
+  });
+  // An error here also destroys the request: the client's connection is closed.
+  return pipeline(req, counter, () => {});
 }
 
 // In development, GET /cdn-cgi/handler/scheduled?cron=<expr>&time=<ms> (or wrangler's older

@@ -196,6 +196,17 @@ describe('outpost serve with one process', () => {
     assert.equal(status, 401);
   });
 
+  test('request bodies over 100 MiB are refused', async () => {
+    const { createConnection } = await import('node:net');
+    const socket = createConnection(server.port, '127.0.0.1');
+    socket.write(`POST / HTTP/1.1\r\nHost: alpha.localhost\r\nContent-Length: ${200 * 1024 * 1024}\r\n\r\n`);
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => (answer += chunk));
+    await new Promise((resolve) => socket.on('close', resolve));
+    assert.match(answer, /^HTTP\/1.1 413 /);
+  });
+
   test('metrics and health', async () => {
     const health = await fetch(`${server.api}/healthz`);
     assert.equal(health.status, 200);
