@@ -2,7 +2,7 @@
 // once this returns.
 import { parse, UsageError } from './args.js';
 import { logInfo, logWarning } from './log.js';
-import { callApi, workerPath } from './api-client.js';
+import { apiSettings, callApi, workerPath } from './api-client.js';
 import { loadConfig } from '../config/load.js';
 import { bundleWorker } from '../bundle/bundle.js';
 import { encodeBundle } from '../platform/bundle-codec.js';
@@ -35,6 +35,8 @@ export const UPLOAD_OPTIONS = {
 // Bundles the worker of the config and uploads it as a new version (deployed when `deploy`).
 // Resolves with the server's answer, or null for a dry run.
 export async function uploadWorker(values, positionals, { deploy }) {
+  // Where to upload is checked before any bundling (a dry run uploads nothing).
+  if (!values['dry-run']) apiSettings();
   const config = loadConfig({ configPath: values.config, env: values.env, noBundle: values['no-bundle'] || undefined, main: positionals[0] });
   for (const warning of config.warnings) logWarning(warning);
   const name = values.name ?? config.name;

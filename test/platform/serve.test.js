@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { startServe } from '../helpers/serve-process.js';
+import { startServe, runCli } from '../helpers/serve-process.js';
 import { project, wranglerToml } from '../helpers/project.js';
 import { until } from '../helpers/until.js';
 
@@ -148,6 +148,12 @@ describe('outpost serve with one process', () => {
     const badConfig = await server.call('POST', '/api/workers/beta/versions', { config: { vars: 'nope' }, bundle });
     assert.equal(badConfig.status, 400);
     assert.equal((await server.call('GET', '/api/workers/beta')).status, 404);
+    const unset = await runCli(['deploy'], { cwd: versionedWorker('beta', 'v1'), env: { OUTPOST_API_URL: '', OUTPOST_API_TOKEN: '' } });
+    assert.equal(unset.code, 1);
+    assert.match(unset.stderr, /Set OUTPOST_API_URL and OUTPOST_API_TOKEN/);
+    const wrongToken = await server.cli(['deploy'], { cwd: versionedWorker('beta', 'v1'), token: 'opt_wrong' });
+    assert.equal(wrongToken.code, 1);
+    assert.match(wrongToken.stderr, /valid API token is required/);
   });
 
   test('routes and custom domains pick the most specific worker; a taken route is refused', async () => {
