@@ -1,12 +1,14 @@
 // `outpost d1`: D1 databases of the project's state directory, as `wrangler d1 ... --local`
 // manages them: create and list databases, run SQL, apply migrations, export as SQL.
 // Databases are the files <state dir>/d1/<database_id>.sqlite that `outpost dev` uses; names
-// given to `create` are recorded in <state dir>/d1/databases.json.
+// given to `create` are recorded in <state dir>/d1/databases.json. With --remote, the commands act
+// on a server's state directory (remote.js).
 import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { parse, UsageError } from './args.js';
 import { STATE_OPTIONS, STATE_USAGE, loadProject, findConfigEntry } from './state.js';
+import { runRemote } from './remote.js';
 import { StoreError, closeAll } from '../storage/sqlite.js';
 import { D1Error, d1Directory, databaseFile, databaseFiles, openD1Database, quoteName, sizeOnDisk, sqlLiteral, SERVED_BY } from '../storage/d1-store.js';
 
@@ -32,7 +34,9 @@ Options:
       --no-data            (export) Only the schema
       --table <name>       (export) Only this table (repeatable)
       --binding <name>     (create) Binding name for the printed entry (default: DB)
-      --local              Accepted for wrangler compatibility: Outpost's databases are local
+      --local              Use the local state (the default; accepted for wrangler compatibility)
+      --remote             Act on the server at OUTPOST_API_URL (token: OUTPOST_API_TOKEN); migrations
+                           create still makes its file here
 ${STATE_USAGE}
   -h, --help               Show this help
 `;
@@ -84,25 +88,37 @@ function writeRegistry(stateDir, list) {
 
 // ---- which database ----
 
+// The entry of the config's d1_databases with this binding or database_name, if any.
+function configDatabase(config, nameOrBinding) {
+  const entries = config?.d1Databases ?? [];
+  return entries.find((db) => db.binding === nameOrBinding) ?? entries.find((db) => db.database_name === nameOrBinding);
+}
+
+// The migrations directory of a config entry (or of a database the config does not name).
+const migrationsDirOf = (config, entry) => entry?.migrations_dir ?? path.join(config?.rootDir ?? process.cwd(), 'migrations');
+
+function checkMigrationsDir(dir) {
+  if (!existsSync(dir)) throw new UsageError(`No migrations present at ${dir}.`);
+  return dir;
+}
+
 // { id, name, binding, migrationsDir, migrationsTable } for a database_name or binding of the
 // config, or a name recorded by `create`.
 function resolveDatabase(project, nameOrBinding) {
   const { config, stateDir } = project;
-  const entries = config?.d1Databases ?? [];
-  const entry = entries.find((db) => db.binding === nameOrBinding) ?? entries.find((db) => db.database_name === nameOrBinding);
-  const rootDir = config?.rootDir ?? process.cwd();
+  const entry = configDatabase(config, nameOrBinding);
   if (entry) {
     return {
       id: entry.database_id,
       name: entry.database_name ?? entry.binding,
       binding: entry.binding,
-      migrationsDir: entry.migrations_dir ?? path.join(rootDir, 'migrations'),
+      migrationsDir: migrationsDirOf(config, entry),
       migrationsTable: entry.migrations_table ?? DEFAULT_MIGRATIONS_TABLE,
     };
   }
   const registered = readRegistry(stateDir).find((db) => db.name === nameOrBinding || db.uuid === nameOrBinding);
   if (registered) {
-    return { id: registered.uuid, name: registered.name, binding: null, migrationsDir: path.join(rootDir, 'migrations'), migrationsTable: DEFAULT_MIGRATIONS_TABLE };
+    return { id: registered.uuid, name: registered.name, binding: null, migrationsDir: migrationsDirOf(config, null), migrationsTable: DEFAULT_MIGRATIONS_TABLE };
   }
   // Fails with the error every storage command gives, naming the bindings that exist.
   findConfigEntry(config, 'd1Databases', 'binding', nameOrBinding, 'D1 database (database_name or binding)');
@@ -113,12 +129,12 @@ function openDatabaseOf(project, database) {
   return openD1Database(project.stateDir, database.id);
 }
 
-function refuseRemote(values, command) {
-  if (values.remote) {
-    throw new UsageError(`outpost d1 ${command} works on local databases only (the state directory that "outpost dev" uses); --remote is not available. Use wrangler for databases on Cloudflare.`);
-  }
+function refusePreview(values, command) {
   if (values.preview) throw new UsageError(`outpost d1 ${command}: --preview is not available; preview databases exist on Cloudflare only.`);
 }
+
+// How messages name a database: on the server (--remote) or in the local state.
+const databaseLabel = (project, database) => `${project.remote ? 'remote' : 'local'} database ${database.name} (${database.id})`;
 
 function positional(positionals, index, what, usage) {
   const value = positionals[index];
@@ -191,7 +207,7 @@ function progress(render) {
 async function create(argv) {
   const usage = 'Usage: outpost d1 create <name> [--binding <name>] [options]\n';
   const { values, positionals } = parse(argv, OPTIONS, usage + USAGE);
-  refuseRemote(values, 'create');
+  refusePreview(values, 'create');
   const name = positional(positionals, 0, 'database name', usage);
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) throw new UsageError(`Database names are 1 to 64 letters, digits, "-" and "_"; got "${name}".`);
   const project = loadProject(values);
@@ -220,7 +236,7 @@ async function create(argv) {
 async function list(argv) {
   const usage = 'Usage: outpost d1 list [--json] [options]\n';
   const { values } = parse(argv, OPTIONS, usage + USAGE);
-  refuseRemote(values, 'list');
+  refusePreview(values, 'list');
   const project = loadProject(values);
   const byId = new Map();
   const add = (uuid, fields) => byId.set(uuid, { uuid, name: null, created_at: null, binding: null, ...byId.get(uuid), ...fields });
@@ -239,7 +255,8 @@ async function list(argv) {
     return;
   }
   if (rows.length === 0) {
-    process.stdout.write(`No D1 databases in ${d1Directory(project.stateDir)}. Create one with "outpost d1 create <name>".\n`);
+    const where = project.remote ? 'on the server' : `in ${d1Directory(project.stateDir)}`;
+    process.stdout.write(`No D1 databases ${where}. Create one with "outpost d1 create <name>".\n`);
     return;
   }
   const columns = ['uuid', 'name', 'binding', 'created_at', 'num_tables', 'file_size'];
@@ -249,7 +266,7 @@ async function list(argv) {
 async function execute(argv) {
   const usage = 'Usage: outpost d1 execute <database> (--command <sql> | --file <path>) [--json] [options]\n';
   const { values, positionals } = parse(argv, OPTIONS, usage + USAGE);
-  refuseRemote(values, 'execute');
+  refusePreview(values, 'execute');
   const name = positional(positionals, 0, 'database (a database_name or binding)', usage);
   if ((values.command === undefined) === (values.file === undefined)) throw new UsageError(`Give either --command or --file.\n\n${usage}`);
   const project = loadProject(values);
@@ -265,7 +282,7 @@ async function execute(argv) {
     }
     source = path.basename(file);
   }
-  if (!values.json) info(`🌀 Executing on local database ${database.name} (${database.id}) from ${d1Directory(project.stateDir)}:`);
+  if (!values.json) info(`🌀 Executing on ${databaseLabel(project, database)}${project.remote ? '' : ` from ${d1Directory(project.stateDir)}`}:`);
   const db = openDatabaseOf(project, database);
   const started = performance.now();
   const report = progress((count, offset) => `🌀 ${count} statements executed (${Math.floor((offset / sql.length) * 100)}% of ${source})`);
@@ -303,7 +320,7 @@ async function execute(argv) {
 async function exportDatabase(argv) {
   const usage = 'Usage: outpost d1 export <database> --output <path> [--no-schema | --no-data] [--table <name>]... [options]\n';
   const { values, positionals } = parse(argv, OPTIONS, usage + USAGE);
-  refuseRemote(values, 'export');
+  refusePreview(values, 'export');
   const name = positional(positionals, 0, 'database (a database_name or binding)', usage);
   if (!values.output) throw new UsageError(`Missing --output <path>.\n\n${usage}`);
   if (values['no-schema'] && values['no-data']) throw new UsageError('--no-schema and --no-data together would export nothing.');
@@ -311,7 +328,9 @@ async function exportDatabase(argv) {
   const database = resolveDatabase(project, name);
   const db = openDatabaseOf(project, database);
   const output = path.resolve(values.output);
-  info(`🌀 Exporting local database ${database.name} (${database.id}) to ${output}`);
+  // On the server, the file is a copy that the client writes where it was asked to.
+  const shown = project.remote ? values.output : output;
+  info(`🌀 Exporting ${databaseLabel(project, database)} to ${shown}`);
   const temporary = `${output}.${process.pid}.tmp`;
   const fd = openSync(temporary, 'w');
   let bytes = 0;
@@ -329,7 +348,7 @@ async function exportDatabase(argv) {
     rmSync(temporary, { force: true });
     throw err;
   }
-  info(`🌀 Exported ${bytes} bytes to ${output}`);
+  info(`🌀 Exported ${bytes} bytes to ${shown}`);
 }
 
 // ---- migrations ----
@@ -376,11 +395,11 @@ async function migrationsCreate(argv) {
 function migrationsTarget(argv, command) {
   const usage = `Usage: outpost d1 migrations ${command} <database> [options]\n`;
   const { values, positionals } = parse(argv, OPTIONS, usage + USAGE);
-  refuseRemote(values, `migrations ${command}`);
+  refusePreview(values, `migrations ${command}`);
   const name = positional(positionals, 0, 'database (a database_name or binding)', usage);
   const project = loadProject(values);
   const database = resolveDatabase(project, name);
-  if (!existsSync(database.migrationsDir)) throw new UsageError(`No migrations present at ${database.migrationsDir}.`);
+  checkMigrationsDir(database.migrationsDir);
   return { project, database };
 }
 
@@ -415,7 +434,7 @@ async function migrationsApply(argv) {
     process.stdout.write('✅ No migrations to apply!\n');
     return;
   }
-  info(`🌀 Applying ${pending.length} migration${pending.length === 1 ? '' : 's'} to local database ${database.name} (${database.id}):`);
+  info(`🌀 Applying ${pending.length} migration${pending.length === 1 ? '' : 's'} to ${databaseLabel(project, database)}:`);
   const status = new Map(pending.map((file) => [file, '🕒']));
   const statusTable = () => renderTable(['name', 'status'], pending.map((file) => [file, status.get(file)]));
   for (const [index, file] of pending.entries()) {
@@ -458,6 +477,20 @@ const MIGRATIONS = {
   apply: migrationsApply,
 };
 
+// What --remote sends to the server (remote.js): the file of --file, and the migration files for
+// migrations list and apply; the file of --output comes back.
+export const REMOTE = {
+  options: OPTIONS,
+  words: ([command]) => (command === 'migrations' ? 2 : 1),
+  reads: ['list', 'export', 'migrations list'],
+  files: () => [{ option: 'file' }, { option: 'output', output: true }],
+  migrations: (command, [name], config) => {
+    if ((command !== 'migrations list' && command !== 'migrations apply') || name === undefined) return null;
+    const dir = checkMigrationsDir(migrationsDirOf(config, configDatabase(config, name)));
+    return migrationFiles(dir).map((file) => ({ name: file, content: readFileSync(path.join(dir, file)) }));
+  },
+};
+
 export async function run(argv) {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -473,6 +506,11 @@ export async function run(argv) {
     if (!handler) throw new UsageError(`${sub ? `Unknown command "d1 migrations ${sub}"` : 'Missing a migrations command'}: use create, list or apply.\n\n${USAGE}`);
   }
   if (!handler) throw new UsageError(`Unknown command "d1 ${command}".\n\n${USAGE}`);
+  // --remote runs the command on the server; migrations create makes a file of the project, here.
+  if (handler !== migrationsCreate && args.includes('--remote')) {
+    const parsed = parse(argv, OPTIONS, USAGE);
+    if (parsed.values.remote) return runRemote('d1', REMOTE, parsed);
+  }
   try {
     await handler(args);
   } catch (err) {

@@ -1,8 +1,10 @@
-// `outpost kv`: KV namespaces and keys in the local state, with wrangler's verbs and flags.
+// `outpost kv`: KV namespaces and keys in the local state (or a server's, with --remote), with
+// wrangler's verbs and flags.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse, UsageError } from './args.js';
 import { STATE_OPTIONS, STATE_USAGE, loadProject, findConfigEntry } from './state.js';
+import { runRemote } from './remote.js';
 import { openKvStore, KV_LIMITS } from '../storage/kv-store.js';
 
 const USAGE = `Usage:
@@ -21,6 +23,7 @@ Options:
       --namespace-id <id>    A namespace id
       --preview              Use the binding's preview_id
       --local                Use the local state (the default; accepted for wrangler compatibility)
+      --remote               Act on the server at OUTPOST_API_URL (token: OUTPOST_API_TOKEN)
   -f, --force                Accepted for wrangler compatibility (bulk delete never asks)
 ${STATE_USAGE}
   -h, --help                 Show this help
@@ -42,11 +45,19 @@ const OPTIONS = {
   force: { type: 'boolean', short: 'f' },
 };
 
+// What --remote sends to the server (remote.js): the files of --path and of bulk put and delete.
+export const REMOTE = {
+  options: OPTIONS,
+  words: () => 2,
+  reads: ['namespace list', 'key get', 'key list'],
+  files: (command) => [{ option: 'path' }, ...(command.startsWith('bulk ') ? [{ argument: 0 }] : [])],
+};
+
 const PROGRESS_EVERY = 10_000;
 
 export async function run(argv) {
   const { values, positionals } = parse(argv, OPTIONS, USAGE);
-  if (values.remote) throw new UsageError('outpost kv works on the local state only; --remote is not supported.');
+  if (values.remote) return runRemote('kv', REMOTE, { values, positionals });
   const [group, verb, ...args] = positionals;
   const command = COMMANDS[`${group} ${verb}`];
   if (!command) throw new UsageError(`Unknown command "outpost kv ${positionals.join(' ')}".\n\n${USAGE}`);

@@ -27,6 +27,7 @@ Commands:
   outpost d1 ...         Manage D1 databases, run SQL and migrations (local state)
   outpost r2 ...         Manage R2 buckets and objects (local state)
   outpost queues ...     Manage queues and consumers, see queue depths (local state)
+  (with --remote, these act on the state of the server at OUTPOST_API_URL)
 
   outpost serve          Run a server that deployed workers run on
   outpost deploy         Bundle the worker and make it live on a server

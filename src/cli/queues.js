@@ -1,7 +1,8 @@
-// `outpost queues`: queues and their consumers in the local state, with wrangler's verbs and
-// flags, and what is in each queue.
+// `outpost queues`: queues and their consumers in the local state (or a server's, with --remote),
+// with wrangler's verbs and flags, and what is in each queue.
 import { parse, UsageError } from './args.js';
 import { STATE_OPTIONS, STATE_USAGE, loadProject } from './state.js';
+import { runRemote } from './remote.js';
 import { openQueueStore } from '../storage/queue-store.js';
 
 const USAGE = `Usage:
@@ -19,6 +20,7 @@ A consumer added here is used by \`outpost dev\` for the worker named <script> (
 Options:
       --json                 Print JSON
       --local                Use the local state (the default; accepted for wrangler compatibility)
+      --remote               Act on the server at OUTPOST_API_URL (token: OUTPOST_API_TOKEN)
 ${STATE_USAGE}
   -h, --help                 Show this help
 `;
@@ -36,6 +38,14 @@ const OPTIONS = {
   'retry-delay-secs': { type: 'string' },
 };
 
+// What --remote sends to the server (remote.js): the command line alone.
+export const REMOTE = {
+  options: OPTIONS,
+  words: ([verb]) => (verb === 'consumer' ? 2 : 1),
+  reads: ['list', 'info'],
+  files: () => [],
+};
+
 // Consumer flags → [[queues.consumers]] keys, with Cloudflare's limits.
 const CONSUMER_FLAGS = [
   ['batch-size', 'max_batch_size', 1, 100, true],
@@ -49,7 +59,7 @@ const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export async function run(argv) {
   const { values, positionals } = parse(argv, OPTIONS, USAGE);
-  if (values.remote) throw new UsageError('outpost queues works on the local state only; --remote is not supported.');
+  if (values.remote) return runRemote('queues', REMOTE, { values, positionals });
   const [verb, ...args] = positionals;
   const command = verb === 'consumer' ? CONSUMER_COMMANDS[args.shift()] : COMMANDS[verb];
   if (!command) throw new UsageError(`Unknown command "outpost queues ${positionals.join(' ')}".\n\n${USAGE}`);

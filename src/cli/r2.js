@@ -1,11 +1,12 @@
-// `outpost r2`: R2 buckets and objects in the local state, with wrangler's verbs and flags. It
-// goes through the same store as the R2 binding, so it can run while `outpost dev` serves the
-// same state directory.
+// `outpost r2`: R2 buckets and objects in the local state (or a server's, with --remote), with
+// wrangler's verbs and flags. It goes through the same store as the R2 binding, so it can run
+// while `outpost dev` serves the same state directory.
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse, UsageError } from './args.js';
 import { STATE_OPTIONS, STATE_USAGE, loadProject } from './state.js';
+import { runRemote } from './remote.js';
 import {
   openR2Bucket, listBuckets, bucketExists, removeBucket, validBucketName, R2Error, R2_LIMITS, STORAGE_CLASSES,
 } from '../storage/r2-store.js';
@@ -30,6 +31,7 @@ Options:
       --expires <date>           The object's cache expiry (a date Date.parse reads)
   -s, --storage-class <class>    The object's storage class: ${STORAGE_CLASSES.join(' or ')} (bucket create checks and ignores it)
       --local                    Use the local state (the default; accepted for wrangler compatibility)
+      --remote                   Act on the server at OUTPOST_API_URL (token: OUTPOST_API_TOKEN)
 ${STATE_USAGE}
   -h, --help                     Show this help
 `;
@@ -54,6 +56,16 @@ const OPTIONS = {
   remote: { type: 'boolean' },
 };
 
+// What --remote sends to the server (remote.js): the file to put, and standard input for --pipe;
+// the file of get comes back.
+export const REMOTE = {
+  options: OPTIONS,
+  words: () => 2,
+  reads: ['bucket list', 'object get'],
+  files: (command) => [{ option: 'file', output: command === 'object get' }],
+  stdin: (command, values) => command === 'object put' && values.pipe === true,
+};
+
 const MiB = 1024 * 1024;
 // Transfers at least this large report their progress on stderr.
 const PROGRESS_FROM_BYTES = 4 * MiB;
@@ -61,7 +73,7 @@ const PROGRESS_EVERY_MS = 250;
 
 export async function run(argv) {
   const { values, positionals } = parse(argv, OPTIONS, USAGE);
-  if (values.remote) throw new UsageError('outpost r2 works on the local state only; --remote is not supported.');
+  if (values.remote) return runRemote('r2', REMOTE, { values, positionals });
   const [group, verb, ...args] = positionals;
   const command = COMMANDS[`${group} ${verb}`];
   if (!command) throw new UsageError(`Unknown command "outpost r2 ${positionals.join(' ')}".\n\n${USAGE}`);

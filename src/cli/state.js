@@ -1,6 +1,7 @@
 // What the storage commands (kv, d1, r2) share: the project they act on and its state directory.
 // Like wrangler's local mode, they work on the same data `outpost dev` uses: the state directory
-// next to the config (`.outpost/state`), or the one given with --persist-to.
+// next to the config (`.outpost/state`), or the one given with --persist-to; with --remote, a
+// server's (remote.js).
 import path from 'node:path';
 import { loadConfig, findConfigFile } from '../config/load.js';
 import { UsageError } from './args.js';
@@ -16,14 +17,28 @@ export const STATE_USAGE = `  -c, --config <path>    wrangler.toml, wrangler.jso
   -e, --env <name>       Use the [env.<name>] section of the config
       --persist-to <dir> State directory (default: .outpost/state next to the config)`;
 
-// { config (null without a config file), stateDir } for parsed option values.
+// Set when a server runs a command for `--remote` (src/platform/storage-entry.js): the project is
+// then the config the client sent and the server's state directory, whatever the options say.
+let serverProject = null;
+
+export function actOnServer(project) {
+  serverProject = project;
+}
+
+// { config (null without a config file), stateDir, remote } for parsed option values.
 export function loadProject(values, cwd = process.cwd()) {
-  const configPath = values.config ?? findConfigFile(cwd);
-  const config = configPath ? loadConfig({ configPath, cwd, env: values.env, needsEntry: false }) : null;
+  if (serverProject) return serverProject;
+  const config = projectConfig(values, cwd);
   const stateDir = values['persist-to']
     ? path.resolve(cwd, values['persist-to'])
     : path.join(config?.rootDir ?? cwd, '.outpost', 'state');
-  return { config, stateDir };
+  return { config, stateDir, remote: false };
+}
+
+// The config of -c/--config (default: found from `cwd`) with -e/--env applied, or null.
+export function projectConfig(values, cwd = process.cwd()) {
+  const configPath = values.config ?? findConfigFile(cwd);
+  return configPath ? loadConfig({ configPath, cwd, env: values.env, needsEntry: false }) : null;
 }
 
 // The config entry of `list` (e.g. config.d1Databases) whose `field` (e.g. 'binding') is `value`,

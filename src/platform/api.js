@@ -14,6 +14,7 @@ import { applyMigrations, MigrationError } from '../storage/durable-object-migra
 import { openQueueStore } from '../storage/queue-store.js';
 import { renderPrometheus } from './metrics.js';
 import { TailSession } from './tail.js';
+import { storageCommand, runStorageCommand, StorageRequestError } from './storage.js';
 
 export const WORKER_NAME = /^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/;
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
@@ -235,6 +236,21 @@ export function createApiHandler(server) {
       if (!store.deleteSecret(name, secret)) throw new ApiError(404, `No secret "${secret}" on "${name}".`);
       if (store.currentDeployment(name)) await server.deploy(name);
       return { deleted: secret };
+    }],
+    // A storage command run with --remote: read scope for those that only read, deploy for others.
+    ['POST', /^\/api\/storage$/, async (token, _params, req) => {
+      allow(token, 'read');
+      // The storage belongs to no one worker: a token limited to some may not use it.
+      if (token.workers) throw forbidden();
+      const body = await readJson(req, MAX_UPLOAD_BYTES);
+      try {
+        const command = storageCommand(body);
+        allow(token, command.scope);
+        return await runStorageCommand(server.stateDir, command);
+      } catch (err) {
+        if (err instanceof StorageRequestError) throw new ApiError(err.status, err.message);
+        throw err;
+      }
     }],
     ['GET', /^\/api\/tokens$/, async (token) => {
       allow(token, 'admin');

@@ -139,7 +139,7 @@ test('execute: errors and refusals exit with status 1 and a clear message', asyn
   assert.match((await d1(dir, 'execute', 'DB', '--command', 'SELECT * FROM a')).stderr, /no such table: a/);
   const remote = await d1(dir, 'execute', 'DB', '--remote', '--command', 'SELECT 1');
   assert.equal(remote.code, 1);
-  assert.match(remote.stderr, /--remote is not available/);
+  assert.match(remote.stderr, /Set OUTPOST_API_URL and OUTPOST_API_TOKEN/, 'without a server to act on');
   const neither = await d1(dir, 'execute', 'DB');
   assert.equal(neither.code, 1);
   assert.match(neither.stderr, /Give either --command or --file/);

@@ -125,7 +125,7 @@ test('bad input: clear errors, nothing changed', async () => {
     [['key', 'put', 'k', '--binding', 'CACHE'], /either as an argument or with --path/],
     [['bulk', 'put', 'missing.json', '--binding', 'CACHE'], /Cannot read missing\.json as JSON/],
     [['namespace', 'create', 'bad name'], /letters, digits/],
-    [['key', 'list', '--binding', 'CACHE', '--remote'], /--remote is not supported/],
+    [['key', 'list', '--binding', 'CACHE', '--remote'], /Set OUTPOST_API_URL and OUTPOST_API_TOKEN/],
     [['frobnicate', 'now'], /Unknown command "outpost kv frobnicate now"/],
   ];
   for (const [args, message] of cases) {

@@ -81,7 +81,7 @@ test('bad input: clear errors', async () => {
     [['consumer', 'add', 'q', 'w', '--batch-timeout', '61'], /--batch-timeout must be a number from 0 to 60/],
     [['consumer', 'add', 'q', 'w', '--message-retries', 'x'], /--message-retries must be an integer/],
     [['delete', 'missing'], /No queue named "missing"/],
-    [['list', '--remote'], /--remote is not supported/],
+    [['list', '--remote'], /Set OUTPOST_API_URL and OUTPOST_API_TOKEN/],
     [['frobnicate'], /Unknown command "outpost queues frobnicate"/],
   ];
   for (const [args, message] of cases) {

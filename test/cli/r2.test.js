@@ -186,7 +186,7 @@ test('bad input: missing arguments, bad paths, R2\'s limits, --remote, corrupt s
   await fails(['object', 'get', 'bk1/missing', '--pipe'], /The object "missing" does not exist in bucket "bk1"/);
   await fails(['object', 'put', 'bk1/key', '--pipe', '--expires', 'someday'], /--expires must be a date/, { input: 'x' });
   await fails(['object', 'put', 'bk1/key', '--pipe', '--storage-class', 'Glacier'], /storage class must be Standard or InfrequentAccess/, { input: 'x' });
-  await fails(['object', 'get', 'bk1/key', '--remote'], /local state only; --remote is not supported/);
+  await fails(['object', 'get', 'bk1/key', '--remote'], /Set OUTPOST_API_URL and OUTPOST_API_TOKEN/);
   await fails(['object', 'put', 'bk1/key', '--pipe', '--bogus'], /Unknown option '--bogus'/, { input: 'x' });
   assert.equal(readdirSync(path.join(stateOf(dir), 'r2', 'bk1', 'blobs')).length, 0, 'refused uploads leave no files');
 
