@@ -5,6 +5,7 @@
 // with no diagnostics; the same files, unmodified, run as two workers of one `outpost dev`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { startDev } from '../helpers/dev-process.js';
@@ -234,6 +235,13 @@ test('the same TypeScript files run unmodified: sign-up calls the email worker o
 
     // The Response `send` returns reaches the sign-up worker, status and body.
     assert.deepEqual(await post('/api/confirmation', runner('Di')), [202, 'Confirmation sent to Di <di@example.com>']);
+
+    // Editing the email worker reloads it alone; the binding reaches the new version.
+    writeFileSync(path.join(dir, 'worker-email/src/index.ts'), EMAIL.replace('email to', 'v2 email to'));
+    await dev.waitFor(/Reloaded in \d+ ms \(worker-email\)/);
+    await post('/api/marathon-sequential', runner('Eve'));
+    await dev.waitFor(/v2 email to Eve/);
+    assert.doesNotMatch(dev.output, /Reloaded in \d+ ms \(worker-sign-up\)/);
   } finally {
     dev.child.kill('SIGKILL');
   }

@@ -1,10 +1,9 @@
 // Service bindings between real workers: fetch() without a socket, RPC to WorkerEntrypoint
 // classes with cloned arguments and results, errors with their class, and several workers in one
-// `outpost dev` (the guide's sign-up and email workers over RPC). Stubs, streams and pipelining
-// are in rpc-stubs.test.js.
+// `outpost dev` (the guide's sign-up and email workers are in test/seeds/seed-002-types.test.js).
+// Stubs, streams and pipelining are in rpc-stubs.test.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '../../src/runtime/worker.js';
 import { moduleBundle, startWorker } from '../helpers/worker.js';
@@ -113,115 +112,6 @@ test('an RPC call that hits the callee\'s CPU limit fails the call; both workers
   } finally {
     await caller.dispose();
     spinner.dispose();
-  }
-});
-
-// The guide's sign-up worker calling the email worker over RPC (and over fetch), two workers of
-// one `outpost dev`.
-const SIGN_UP = `import { Hono } from 'hono';
-import type { WorkerEmail } from './worker-email-types';
-
-type Bindings = { WORKER_EMAIL: WorkerEmail; DATABASE_URL: string };
-const app = new Hono<{ Bindings: Bindings }>();
-
-async function insertData(firstName: string, lastName: string, email: string, address: string, distance: string, url: string) {
-  console.log(\`stored \${email}\`);
-}
-
-app.post("/api/marathon-sequential", async (c) => {
-const { firstName, lastName, email, address, distance } = await c.req.json();
-await insertData(
-firstName,
-lastName,
-email,
-address,
-distance,
-c.env.DATABASE_URL
-);
-// using rpc
-await c.env.WORKER_EMAIL.send(email, firstName);
-return c.text("Thanks for registering for our Marathon", 200);
-});
-
-app.post("/api/marathon-wait-until", async (c) => {
-const { firstName, lastName, email, address, distance } = await c.req.json();
-//using rpc
-c.executionCtx.waitUntil(c.env.WORKER_EMAIL.send(email, firstName));
-await insertData(
-firstName,
-lastName,
-email,
-address,
-distance,
-c.env.DATABASE_URL
-);
-return c.text("Thanks for registering for our Marathon", 200);
-});
-
-app.post("/api/marathon-fetch", async (c) => {
-const { email, firstName } = await c.req.json();
-// using fetch
-const res = await c.env.WORKER_EMAIL.fetch(
-new Request("https://worker-email/send", {
-method: "POST",
-headers: { "Content-Type": "application/json" },
-body: JSON.stringify({ email, firstName })
-})
-);
-return c.text(await res.text(), 200);
-});
-
-export default app;
-`;
-
-const TYPES = `export interface WorkerEmail {
-  fetch(request: Request): Promise<Response>;
-  send(email: string, firstName: string): Promise<Response>;
-}
-`;
-
-const EMAIL = `import { WorkerEntrypoint } from 'cloudflare:workers';
-
-export class WorkerEmail extends WorkerEntrypoint {
-  async send(email: string, firstName: string) {
-    console.log(\`email to \${firstName} <\${email}>\`);
-    return new Response('sent');
-  }
-  async fetch(request: Request) {
-    const { email, firstName } = await request.json();
-    await this.send(email, firstName);
-    return new Response(\`fetched mail for \${firstName}\`);
-  }
-}
-export default WorkerEmail;
-`;
-
-test('outpost dev with two configs: the sign-up worker calls the email worker by name, over RPC and fetch', async () => {
-  const signUp = project({
-    'src/index.ts': SIGN_UP,
-    'src/worker-email-types.ts': TYPES,
-    'wrangler.toml': 'name = "sign-up"\nmain = "src/index.ts"\nservices = [\n{ binding = "WORKER_EMAIL", service = "worker-email" }\n]\n',
-  }, 'services-');
-  const email = project({ 'src/index.ts': EMAIL, 'wrangler.toml': 'name = "worker-email"\nmain = "src/index.ts"\n' }, 'services-');
-  const dev = startDev(['-c', path.join(signUp, 'wrangler.toml'), '-c', path.join(email, 'wrangler.toml')], signUp);
-  try {
-    const [, url] = await dev.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+)/);
-    assert.match(dev.output, /Workers: sign-up, worker-email \(HTTP goes to sign-up\)/);
-    const post = (route, body) => fetch(`${url}${route}`, { method: 'POST', body: JSON.stringify(body) }).then((res) => res.text());
-    assert.equal(await post('/api/marathon-sequential', { firstName: 'Ada', email: 'ada@example.com' }), 'Thanks for registering for our Marathon');
-    await dev.waitFor(/email to Ada <ada@example\.com>/);
-    assert.equal(await post('/api/marathon-wait-until', { firstName: 'Bo', email: 'bo@example.com' }), 'Thanks for registering for our Marathon');
-    await dev.waitFor(/email to Bo <bo@example\.com>/);
-    assert.equal(await post('/api/marathon-fetch', { firstName: 'Cy', email: 'cy@example.com' }), 'fetched mail for Cy');
-
-    // Editing the email worker reloads it alone; the binding reaches the new version.
-    writeFileSync(path.join(email, 'src/index.ts'), EMAIL.replace('email to', 'v2 email to'));
-    await dev.waitFor(/Reloaded in \d+ ms \(worker-email\)/);
-    await post('/api/marathon-sequential', { firstName: 'Di', email: 'di@example.com' });
-    await dev.waitFor(/v2 email to Di/);
-    assert.doesNotMatch(dev.output, /Reloaded in \d+ ms \(sign-up\)/);
-  } finally {
-    dev.child.kill('SIGKILL');
   }
 });
 
