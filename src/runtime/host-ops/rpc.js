@@ -16,6 +16,7 @@ const heldBy = new WeakMap(); // invocation -> Set of the capIds it holds
 const exportedBy = new WeakMap(); // invocation -> Set of the capIds for objects it exported
 const writablesOf = new WeakMap(); // invocation -> Set of the sinks behind the WritableStreams it received
 const replies = new Map(); // replyId -> { caller, callee, resolve, reject }
+const owedBy = new WeakMap(); // invocation -> Set of the replyIds of calls on objects it exported
 let nextId = 1;
 
 const DISPOSED = 'RPC stub used after being disposed.';
@@ -145,14 +146,21 @@ function openReply(caller, callee = null) {
   const id = nextId++;
   const { promise, resolve, reject } = Promise.withResolvers();
   replies.set(id, { caller, callee, resolve, reject });
+  if (callee) setIn(owedBy, callee.invocation).add(id);
   return { id, promise };
 }
 
-function failReply(id, err) {
+// Reply `id`, no longer open (or undefined).
+function takeReply(id) {
   const reply = replies.get(id);
-  if (!reply) return;
+  if (!reply) return undefined;
   replies.delete(id);
-  reply.reject(err);
+  if (reply.callee) owedBy.get(reply.callee.invocation)?.delete(id);
+  return reply;
+}
+
+function failReply(id, err) {
+  takeReply(id)?.reject(err);
 }
 
 function checkCall(path, args) {
@@ -199,18 +207,28 @@ function capCall(host, callId, capId, path, args) {
   });
 }
 
-// The callee's outcome: [true, payload] or [false, error detail].
-function rpcReply(host, replyId, outcome) {
-  if (!Array.isArray(outcome)) throw new TypeError('Invalid RPC outcome.');
+// The callee's outcome: (true, a payload's tree and specials) or (false, error detail, null).
+// `finishId`: the RPC event that answered, when the reply also ends it (nothing else keeps it); its
+// cancelled timers are returned, as `settled` returns them.
+function rpcReply(host, replyId, ok, value, specials, finishId) {
+  deliverReply(host, replyId, ok, value, specials);
+  return finishId ? host.finish(finishId) : null;
+}
+
+// Resolves the reply with the outcome as its caller receives it: [true, payload] or [false, error
+// detail].
+function deliverReply(host, replyId, ok, value, specials) {
+  if (typeof ok !== 'boolean') throw new TypeError('Invalid RPC outcome.');
   const reply = replies.get(replyId);
-  const payload = outcome[0] === true ? transfer(outcome[1], { host, invocation: host.current }) : null;
+  // Plain data (no specials), or an error, is delivered as it is.
+  const payload = ok && specials !== null ? transfer([value, specials], { host, invocation: host.current }) : null;
+  takeReply(replyId);
   if (!reply || ended(reply.caller)) {
     payload?.discard();
-    if (reply) replies.delete(replyId);
     return;
   }
-  replies.delete(replyId);
-  reply.resolve(payload ? [true, payload.give(reply.caller)] : [false, outcome[1]]);
+  if (payload) reply.resolve([true, payload.give(reply.caller)]);
+  else reply.resolve(ok ? [true, [value, null]] : [false, value]);
 }
 
 // A pipe for a WritableStream being sent: [sink id, source id].
@@ -238,9 +256,8 @@ export function endInvocation(host, invocation) {
   // Unlike a response body, a WritableStream received over RPC ends with the event.
   for (const sink of writablesOf.get(invocation) ?? []) sink.end(['Error', 'The WritableStream was not closed before the event that received it ended.']);
   writablesOf.delete(invocation);
-  for (const [id, reply] of replies) {
-    if (reply.callee?.invocation === invocation) failReply(id, host.dead ?? new Error(CANCELED));
-  }
+  for (const id of [...(owedBy.get(invocation) ?? [])]) failReply(id, host.dead ?? new Error(CANCELED));
+  owedBy.delete(invocation);
 }
 
 export const ops = { capCall, rpcReply, rpcRelease, writablePipe };

@@ -4,6 +4,7 @@
 // (text in, text out; bytes handed to the host) never go through a stream at all.
 import { streams, isReadableStream } from './streams.js';
 import { kBodySource } from './internal/symbols.js';
+import { appendHeaderIfAbsent } from './headers.js';
 import { Blob, blobBytes, blobFromBytes } from './blob.js';
 import { FormData, generateBoundary, serializeMultipart, multipartBoundary, parseMultipart } from './form-data.js';
 import { URLSearchParams, parseUrlEncoded } from './url.js';
@@ -112,7 +113,7 @@ export class Body {
         if (extracted === null) return;
         target.#source = extracted.source;
         if (isReadableStream(extracted.source)) target.#stream = extracted.source;
-        if (extracted.type !== null && !headers.has('content-type')) headers.append('content-type', extracted.type);
+        if (extracted.type !== null) appendHeaderIfAbsent(headers, 'content-type', extracted.type);
       },
       // The source as it would be extracted again, for moving or sharing a body.
       take(from) {

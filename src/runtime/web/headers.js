@@ -8,6 +8,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // Leading and trailing HTTP whitespace (tab, LF, CR, space).
 const EDGE_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 const FORBIDDEN_IN_VALUE = /[\0\r\n]/;
+// A value that needs trimming or is invalid (most are neither, and are taken as they are).
+const NOT_NORMAL = /^[\t\n\r ]|[\t\n\r ]$|[\0\r\n]/;
 
 function normalizeName(name) {
   const s = String(name);
@@ -16,9 +18,11 @@ function normalizeName(name) {
 }
 
 function normalizeValue(value) {
-  const s = String(value).replace(EDGE_WHITESPACE, '');
-  if (FORBIDDEN_IN_VALUE.test(s)) throw new TypeError('Invalid header value.');
-  return s;
+  const s = String(value);
+  if (!NOT_NORMAL.test(s)) return s;
+  const trimmed = s.replace(EDGE_WHITESPACE, '');
+  if (FORBIDDEN_IN_VALUE.test(trimmed)) throw new TypeError('Invalid header value.');
+  return trimmed;
 }
 
 let internal;
@@ -71,6 +75,10 @@ export class Headers {
       pairs(headers) {
         return headers.#pairs();
       },
+      appendIfAbsent(headers, name, value) {
+        for (const [k] of headers.#list) if (k === name) return;
+        headers.#add(name, normalizeValue(value));
+      },
     };
   }
 
@@ -80,10 +88,12 @@ export class Headers {
 
   append(name, value) {
     requireArgs(arguments, 2, 'append');
-    const n = normalizeName(name);
-    const v = normalizeValue(value);
+    this.#add(normalizeName(name), normalizeValue(value));
+  }
+
+  #add(name, value) {
     this.#checkGuard();
-    this.#list.push([n, v]);
+    this.#list.push([name, value]);
     this.#sorted = null;
   }
 
@@ -139,17 +149,14 @@ export class Headers {
   }
 
   // Sort-and-combine: names in code unit order, values of one name joined with ", " except
-  // Set-Cookie, whose values stay separate.
+  // Set-Cookie, whose values stay separate. (The sort is stable: a name's values stay in order.)
   #pairs() {
     if (this.#sorted) return this.#sorted;
-    const names = [...new Set(this.#list.map(([k]) => k))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const out = [];
-    for (const name of names) {
-      if (name === 'set-cookie') {
-        for (const [k, v] of this.#list) if (k === name) out.push([k, v]);
-      } else {
-        out.push([name, this.get(name)]);
-      }
+    for (const [name, value] of this.#list.toSorted(byName)) {
+      const last = out.length > 0 ? out[out.length - 1] : null;
+      if (last !== null && last[0] === name && name !== 'set-cookie') last[1] = `${last[1]}, ${value}`;
+      else out.push([name, value]);
     }
     this.#sorted = out;
     return out;
@@ -157,6 +164,8 @@ export class Headers {
 }
 definePairIterable(Headers, (headers) => internal.pairs(headers));
 Object.defineProperty(Headers.prototype, Symbol.toStringTag, { value: 'Headers', configurable: true });
+
+const byName = (a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 function requireArgs(args, count, method) {
   if (args.length < count) {
@@ -173,4 +182,14 @@ export function setHeadersGuard(headers, guard) {
 // A copy of `headers` with the same guard, as Request and Response clone() need.
 export function cloneHeaders(headers) {
   return internal.clone(headers);
+}
+
+// The sorted and combined [name, value] pairs, as iteration gives them.
+export function headerPairs(headers) {
+  return internal.pairs(headers);
+}
+
+// Appends header `name` (given in lowercase) unless there is one: a default of the runtime's.
+export function appendHeaderIfAbsent(headers, name, value) {
+  internal.appendIfAbsent(headers, name, value);
 }

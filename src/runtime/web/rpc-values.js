@@ -27,7 +27,8 @@ import { kBodySource } from './internal/symbols.js';
 import { currentEvent, describeError } from './dispatch.js';
 
 // Required, not imported: the platform's parts that use it share one instance (see prelude.js).
-const stubModule = () => require('./bindings/stub.js');
+let stubExports = null;
+const stubModule = () => (stubExports ??= require('./bindings/stub.js'));
 
 const MARK = '__outpost_rpc__';
 
@@ -84,10 +85,21 @@ export function releaseExport(exportId) {
 
 // ---- encoding ----
 
+const isPrimitive = (value) => value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol');
+
 export function encode(value) {
+  // A primitive needs no copy of its own: the host copies it as it is.
+  if (isPrimitive(value)) return [value, null];
   const state = { memory: new Map(), specials: null };
   const tree = encodeValue(value, state);
   return [tree, state.specials];
+}
+
+// A call's arguments (an array made for the call): all primitives, the common case, they cross
+// as they are.
+export function encodeArguments(args) {
+  for (let i = 0; i < args.length; i++) if (!isPrimitive(args[i])) return encode(args);
+  return [args, null];
 }
 
 function special(state, entry) {
@@ -96,62 +108,64 @@ function special(state, entry) {
   return { [MARK]: state.specials.length - 1 };
 }
 
+// `copy` is what `value` encodes to, wherever else it appears in the same value.
+function remember(state, value, copy) {
+  state.memory.set(value, copy);
+  return copy;
+}
+
 function encodeValue(value, state) {
   if (typeof value === 'symbol') throw notSerializable(value);
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return value;
   if (state.memory.has(value)) return state.memory.get(value);
-  const remember = (copy) => {
-    state.memory.set(value, copy);
-    return copy;
-  };
 
   const reference = stubModule().referenceOf(value);
   if (reference?.kind === 'stub') {
     if (reference.handle.disposed) throw new Error('RPC stub used after being disposed.');
-    return remember(special(state, ['cap', reference.handle.capability.id]));
+    return remember(state, value, special(state, ['cap', reference.handle.capability.id]));
   }
   if (reference) throw new DOMException(`Could not serialize object of type "${reference.kind === 'promise' ? 'JsRpcPromise' : 'JsRpcProperty'}". This type does not support serialization.`, 'DataCloneError');
-  if (typeof value === 'function' || value instanceof RpcTarget) return remember(special(state, ['export', exportValue(value)]));
+  if (typeof value === 'function' || value instanceof RpcTarget) return remember(state, value, special(state, ['export', exportValue(value)]));
 
   const proto = Object.getPrototypeOf(value);
   if (proto === Object.prototype) {
     const entries = Object.keys(value).map((key) => [key, value[key]]);
     // Own properties are read (getters run) before anything is copied, as structured clone does.
     if (Object.hasOwn(value, MARK)) {
-      const escaped = remember(special(state, ['object', null]));
+      const escaped = remember(state, value, special(state, ['object', null]));
       state.specials[escaped[MARK]][1] = entries.map(([key, v]) => [key, encodeValue(v, state)]);
       return escaped;
     }
-    const copy = remember({});
+    const copy = remember(state, value, {});
     for (const [key, v] of entries) copy[key] = encodeValue(v, state);
     return copy;
   }
   if (Array.isArray(value)) {
-    const copy = remember(new Array(value.length));
+    const copy = remember(state, value, new Array(value.length));
     for (const key of Object.keys(value)) copy[key] = encodeValue(value[key], state);
     return copy;
   }
   if (value instanceof Map) {
-    const copy = remember(new Map());
+    const copy = remember(state, value, new Map());
     for (const [k, v] of [...value]) copy.set(encodeValue(k, state), encodeValue(v, state));
     return copy;
   }
   if (value instanceof Set) {
-    const copy = remember(new Set());
+    const copy = remember(state, value, new Set());
     for (const v of [...value]) copy.add(encodeValue(v, state));
     return copy;
   }
-  if (isReadableStream(value)) return remember(special(state, ['readable', sendReadable(value)]));
-  if (isWritableStream(value)) return remember(special(state, ['writable', sendWritable(value)]));
-  if (value instanceof Headers) return remember(special(state, ['headers', headersToText(value)]));
+  if (isReadableStream(value)) return remember(state, value, special(state, ['readable', sendReadable(value)]));
+  if (isWritableStream(value)) return remember(state, value, special(state, ['writable', sendWritable(value)]));
+  if (value instanceof Headers) return remember(state, value, special(state, ['headers', headersToText(value)]));
   if (value instanceof Request) {
     const body = encodeBody(value, state);
-    return remember(special(state, ['request', value.method, value.url, headersToText(value.headers), value.redirect, body]));
+    return remember(state, value, special(state, ['request', value.method, value.url, headersToText(value.headers), value.redirect, body]));
   }
   if (value instanceof Response) {
     if (value.webSocket !== null) throw notSerializable(value.webSocket);
     const body = encodeBody(value, state);
-    return remember(special(state, ['response', value.status, value.statusText, headersToText(value.headers), body]));
+    return remember(state, value, special(state, ['response', value.status, value.statusText, headersToText(value.headers), body]));
   }
   if (isLeaf(value)) return value;
   // Instances of other classes: structured clone would drop their class, which Workers refuses.
@@ -185,9 +199,11 @@ function encodeBody(message, state) {
 
 // ---- decoding ----
 
+const NO_STUBS = Object.freeze([]);
+
 // Returns { value, stubs }: the stubs made for it, for whoever decides how long they live.
 export function decode([tree, specials]) {
-  if (specials === null) return { value: tree, stubs: [] };
+  if (specials === null) return { value: tree, stubs: NO_STUBS };
   const made = [];
   const values = [];
   const resolve = (node) => replaceMarkers(node, values, new Set());
@@ -262,22 +278,31 @@ const RESERVED = new Set(['constructor', 'dup']);
 // Handlers of events, not RPC methods, on WorkerEntrypoint and DurableObject classes.
 const EVENT_HANDLERS = new Set(['fetch', 'connect', 'alarm', 'webSocketMessage', 'webSocketClose', 'webSocketError']);
 
-const baseClassOf = (value) => [RpcTarget, WorkerEntrypoint, DurableObject].find((Base) => value instanceof Base) ?? null;
+const BASE_CLASSES = [RpcTarget, WorkerEntrypoint, DurableObject];
+
+function baseClassOf(value) {
+  for (const Base of BASE_CLASSES) if (value instanceof Base) return Base;
+  return null;
+}
 
 const notImplemented = (name) => new TypeError(`The RPC receiver does not implement the method "${name}".`);
 
 // Plain data, functions and RpcTarget-like objects can be reached into; other objects cannot.
-function traversable(value) {
-  if (typeof value === 'function') return true;
-  if (value === null || typeof value !== 'object') return false;
-  return Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype || baseClassOf(value) !== null;
+// Returns the base class (RpcTarget, WorkerEntrypoint or DurableObject) of one that can, null for
+// plain data and functions, or undefined for what cannot.
+function reachableAs(value) {
+  if (typeof value === 'function') return baseClassOf(value);
+  if (value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) return baseClassOf(value);
+  // (Object.prototype's own prototype is null for good: such an object has no base class.)
+  if (Object.getPrototypeOf(value) === Object.prototype) return null;
+  return baseClassOf(value) ?? undefined;
 }
 
-// Member `name` of `object` as RPC sees it: of an RpcTarget, WorkerEntrypoint or DurableObject
-// only what its class declares (methods and accessors, never instance properties); of plain
-// data and functions, their own properties.
-function member(object, name) {
-  const Base = baseClassOf(object);
+// Member `name` of `object`, reachable as `Base`, as RPC sees it: of an RpcTarget,
+// WorkerEntrypoint or DurableObject only what its class declares (methods and accessors, never
+// instance properties); of plain data and functions, their own properties.
+function member(object, Base, name) {
   if (Base === null) return Object.hasOwn(object, name) ? object[name] : undefined;
   if (RESERVED.has(name) || (Base !== RpcTarget && EVENT_HANDLERS.has(name))) throw notImplemented(name);
   for (let proto = Object.getPrototypeOf(object); proto !== Base.prototype; proto = Object.getPrototypeOf(proto)) {
@@ -296,10 +321,11 @@ export function invokePath(root, path, args) {
   let name = null;
   for (let i = 0; i < path.length; i++) {
     if (referenceOf(value)?.kind === 'stub') return forwardCall(value, path.slice(i), args);
-    if (!traversable(value)) throw notImplemented(name ?? path[i]);
+    const Base = reachableAs(value);
+    if (Base === undefined) throw notImplemented(name ?? path[i]);
     holder = value;
     name = path[i];
-    value = member(value, name);
+    value = member(value, Base, name);
   }
   if (referenceOf(value)?.kind === 'stub') return forwardCall(value, [], args);
   if (args === null) return value;
@@ -307,9 +333,10 @@ export function invokePath(root, path, args) {
   return Reflect.apply(value, holder, args);
 }
 
-// An exception as an outcome for the caller: its class and message (a DOMException's name too).
+// An exception as an outcome for the caller (see rpc.js): its class and message (a DOMException's
+// name too).
 export function errorOutcome(err) {
-  if (err instanceof DOMException) return [false, ['DOMException', String(err.message), err.name]];
-  if (err instanceof Error || (err !== null && typeof err === 'object' && 'message' in err)) return [false, [String(err.name ?? 'Error'), String(err.message)]];
-  return [false, ['Error', String(err)]];
+  if (err instanceof DOMException) return [false, ['DOMException', String(err.message), err.name], null];
+  if (err instanceof Error || (err !== null && typeof err === 'object' && 'message' in err)) return [false, [String(err.name ?? 'Error'), String(err.message)], null];
+  return [false, ['Error', String(err)], null];
 }

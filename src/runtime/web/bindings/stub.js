@@ -9,19 +9,33 @@
 import { hostAsync, hostCall, rebuildError, asDataCloneError } from '../internal/bridge.js';
 
 // Required, not imported: the platform's parts that use it share one instance (see prelude.js).
-const values = () => require('../rpc-values.js');
+let valuesExports = null;
+const values = () => (valuesExports ??= require('../rpc-values.js'));
 
-const references = new WeakMap(); // proxy -> { kind: 'stub', handle, target } | { kind: 'promise' | 'property' }
+const PROPERTY = Object.freeze({ kind: 'property' });
+const PROMISE = Object.freeze({ kind: 'promise' });
+const stubRecords = new WeakMap(); // stub -> { kind: 'stub', handle, target }
+
+// Proxies wrap a function so that they can be called: a new one for each, bound from one of
+// these, whose prototype (which a bound function takes from the function it binds, and a proxy
+// without a getPrototypeOf trap shows as its own) tells which kind of proxy it is. An RPC call
+// then needs no weak map entry, which the garbage collector would pay for.
+const PROPERTY_PROTOTYPE = Object.create(Function.prototype);
+const PROMISE_PROTOTYPE = Object.create(Function.prototype);
+const propertyFunction = Object.setPrototypeOf(function () {}, PROPERTY_PROTOTYPE);
+const promiseFunction = Object.setPrototypeOf(function () {}, PROMISE_PROTOTYPE);
+const bind = Function.prototype.call.bind(Function.prototype.bind);
 
 // What `value` is to RPC, if it is one of the proxies made here.
 export function referenceOf(value) {
-  return references.get(value);
+  if (typeof value !== 'function') return undefined;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype === PROPERTY_PROTOTYPE) return PROPERTY;
+  if (prototype === PROMISE_PROTOTYPE) return PROMISE;
+  return stubRecords.get(value);
 }
 
 const THENABLE = new Set(['then', 'catch', 'finally']);
-
-// Proxies wrap a function so that they can be called.
-const callable = () => function rpc() {};
 
 // `object` (a binding's class instance) with `fixed` properties ({ name: value }) and every other
 // string property a remote member of `target`.
@@ -34,8 +48,9 @@ export function rpcProxy(object, fixed, target) {
       if (Object.hasOwn(fixed, name)) return fixed[name];
       // Awaiting a binding must not make an RPC call.
       if (name === 'then') return undefined;
-      if (!members.has(name)) members.set(name, property(target, [name]));
-      return members.get(name);
+      let member = members.get(name);
+      if (member === undefined) members.set(name, (member = property(target, [name])));
+      return member;
     },
     has(o, name) {
       return Object.hasOwn(fixed, name) || Reflect.has(o, name);
@@ -51,7 +66,7 @@ export function hostTarget(op, ...route) {
 async function callHost(op, route, path, args) {
   let outcome;
   try {
-    outcome = await hostAsync(op, ...route, path, args === null ? null : values().encode(args));
+    outcome = await hostAsync(op, ...route, path, args === null ? null : values().encodeArguments(args));
   } catch (err) {
     throw asDataCloneError(err);
   }
@@ -59,43 +74,65 @@ async function callHost(op, route, path, args) {
   return values().decodeResult(outcome[1]);
 }
 
+// The proxies' handlers are objects of these classes, which hold what each proxy stands for
+// (rather than closures made for each one).
+class PropertyHandler {
+  constructor(target, path) {
+    this.target = target;
+    this.path = path;
+  }
+
+  get(_, name) {
+    if (THENABLE.has(name)) {
+      return (...callbacks) => {
+        const read = this.target(this.path, null);
+        return read[name](...callbacks);
+      };
+    }
+    if (typeof name === 'symbol') return undefined;
+    return property(this.target, [...this.path, name]);
+  }
+
+  apply(_, thisArg, args) {
+    return rpcPromise(this.target(this.path, args));
+  }
+}
+
 function property(target, path) {
-  const proxy = new Proxy(callable(), {
-    get(_, name) {
-      if (THENABLE.has(name)) {
-        return (...callbacks) => {
-          const read = target(path, null);
-          return read[name](...callbacks);
-        };
-      }
-      if (typeof name === 'symbol') return undefined;
-      return property(target, [...path, name]);
-    },
-    apply: (_, thisArg, args) => rpcPromise(target(path, args)),
-  });
-  references.set(proxy, { kind: 'property' });
-  return proxy;
+  return new Proxy(bind(propertyFunction), new PropertyHandler(target, path));
+}
+
+// A call's result, and a target for calls on it once it arrives (promise pipelining).
+class PromiseHandler {
+  constructor(promise) {
+    this.promise = promise;
+  }
+
+  get(_, name) {
+    const { promise } = this;
+    if (THENABLE.has(name)) return promise[name].bind(promise);
+    if (name === Symbol.dispose) {
+      return () => {
+        promise.then((value) => value?.[Symbol.dispose]?.(), () => {});
+      };
+    }
+    if (typeof name === 'symbol') return undefined;
+    return property((path, args) => this.pipeline(path, args), [name]);
+  }
+
+  apply(_, thisArg, args) {
+    return rpcPromise(this.pipeline([], args));
+  }
+
+  pipeline(path, args) {
+    return this.promise.then((value) => values().invokePath(value, path, args));
+  }
 }
 
 // A thenable for a call's result that is also a target for calls on that result once it arrives,
 // and disposes it (the stubs it brought) when disposed.
 function rpcPromise(promise) {
-  const pipeline = (path, args) => promise.then((value) => values().invokePath(value, path, args));
-  const proxy = new Proxy(callable(), {
-    get(_, name) {
-      if (THENABLE.has(name)) return promise[name].bind(promise);
-      if (name === Symbol.dispose) {
-        return () => {
-          promise.then((value) => value?.[Symbol.dispose]?.(), () => {});
-        };
-      }
-      if (typeof name === 'symbol') return undefined;
-      return property(pipeline, [name]);
-    },
-    apply: (_, thisArg, args) => rpcPromise(pipeline([], args)),
-  });
-  references.set(proxy, { kind: 'promise' });
-  return proxy;
+  return new Proxy(bind(promiseFunction), new PromiseHandler(promise));
 }
 
 // ---- stubs for objects of other workers ----
@@ -110,7 +147,7 @@ export function stubFor(id) {
 
 function makeStub(handle) {
   const target = (path, args) => (handle.disposed ? Promise.reject(new Error(DISPOSED)) : callHost('capCall', [handle.capability.id], path, args));
-  const stub = new Proxy(callable(), {
+  const stub = new Proxy(function () {}, {
     get(_, name) {
       if (name === 'dup') return () => dup(handle);
       if (name === Symbol.dispose) return () => dispose(handle);
@@ -120,7 +157,7 @@ function makeStub(handle) {
     },
     apply: (_, thisArg, args) => rpcPromise(target([], args)),
   });
-  references.set(stub, { kind: 'stub', handle, target });
+  stubRecords.set(stub, { kind: 'stub', handle, target });
   return stub;
 }
 
@@ -143,5 +180,5 @@ export function disposeStubs(stubs) {
 
 // Continues a call (or read) at `path` on the object `stub` stands for.
 export function forwardCall(stub, path, args) {
-  return references.get(stub).target(path, args);
+  return stubRecords.get(stub).target(path, args);
 }

@@ -1,5 +1,5 @@
 // Headers cross the host boundary as one newline-joined string (see protocol.js).
-import { Headers } from '../headers.js';
+import { Headers, headerPairs } from '../headers.js';
 import { joinHeaders, splitHeaders } from './protocol.js';
 
 export function headersFromText(text) {
@@ -11,6 +11,6 @@ export function headersFromText(text) {
 
 export function headersToText(headers) {
   const list = [];
-  for (const [name, value] of headers) list.push(name, value);
+  for (const [name, value] of headerPairs(headers)) list.push(name, value);
   return joinHeaders(list);
 }
