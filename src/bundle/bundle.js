@@ -48,14 +48,7 @@ export async function bundleWorker(config, options = {}) {
   checkUniqueNames(result.modules);
   checkDurableObjectExports(input, result);
 
-  const sizes = measure(result.modules);
-  const maxGzipBytes = options.maxGzipBytes ?? DEFAULT_MAX_GZIP_BYTES;
-  if (sizes.gzipSizeBytes > maxGzipBytes) {
-    throw new BundleError(
-      `Worker is too large: ${formatBytes(sizes.gzipSizeBytes)} gzipped (${formatBytes(sizes.sizeBytes)} uncompressed) ` +
-        `exceeds the limit of ${formatBytes(maxGzipBytes)} gzipped.`,
-    );
-  }
+  const sizes = checkBundleSize(result.modules, options.maxGzipBytes);
   const output = { ...result, ...sizes };
   if (options.outDir) await writeOutput(output, path.resolve(options.outDir));
   return output;
@@ -290,6 +283,18 @@ function checkDurableObjectExports(input, result) {
         'or set "script_name" on their bindings if they live in another worker.',
     );
   }
+}
+
+// { sizeBytes, gzipSizeBytes } of the modules; a BundleError when gzipped they exceed the limit.
+export function checkBundleSize(modules, maxGzipBytes = DEFAULT_MAX_GZIP_BYTES) {
+  const sizes = measure(modules);
+  if (sizes.gzipSizeBytes > maxGzipBytes) {
+    throw new BundleError(
+      `Worker is too large: ${formatBytes(sizes.gzipSizeBytes)} gzipped (${formatBytes(sizes.sizeBytes)} uncompressed) ` +
+        `exceeds the limit of ${formatBytes(maxGzipBytes)} gzipped.`,
+    );
+  }
+  return sizes;
 }
 
 function measure(modules) {

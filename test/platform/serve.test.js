@@ -145,6 +145,12 @@ describe('outpost serve with one process', () => {
     assert.equal(badCron.status, 400);
     const badBundle = await server.call('POST', '/api/workers/beta/versions', { config: {}, bundle: { format: 'modules', modules: [] } });
     assert.equal(badBundle.status, 400);
+    // Random bytes do not compress: 11 MiB of them are over the 10 MiB gzipped limit.
+    const { randomBytes } = await import('node:crypto');
+    const huge = { ...bundle, modules: [...bundle.modules, { name: 'big.bin', type: 'data', base64: randomBytes(11 * 1024 * 1024).toString('base64') }] };
+    const tooLarge = await server.call('POST', '/api/workers/beta/versions', { config: {}, bundle: huge });
+    assert.equal(tooLarge.status, 400);
+    assert.match(tooLarge.body.error, /Worker is too large: .* exceeds the limit of 10\.00 MiB gzipped/);
     const badConfig = await server.call('POST', '/api/workers/beta/versions', { config: { vars: 'nope' }, bundle });
     assert.equal(badConfig.status, 400);
     assert.equal((await server.call('GET', '/api/workers/beta')).status, 404);
