@@ -49,6 +49,9 @@ export function forwarder({ port, secret }) {
 // On the receiving side, before the request is served: takes the forwarded client address when
 // the secret is right, and drops both headers so the worker never sees them.
 export function acceptForwarded(req, secret) {
+  // Node builds req.headers lazily from the raw list's original length: build it before that
+  // list shrinks.
+  const headers = req.headers;
   const raw = req.rawHeaders;
   let address = null;
   let trusted = false;
@@ -59,7 +62,7 @@ export function acceptForwarded(req, secret) {
     else trusted = raw[i + 1].length === secret.length && timingSafeEqual(Buffer.from(raw[i + 1]), Buffer.from(secret));
     raw.splice(i, 2);
   }
-  delete req.headers[FORWARDED_FOR];
-  delete req.headers[FORWARD_SECRET];
+  delete headers[FORWARDED_FOR];
+  delete headers[FORWARD_SECRET];
   if (trusted && address) req.forwardedFor = address;
 }

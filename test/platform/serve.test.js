@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { startServe, runCli } from '../helpers/serve-process.js';
 import { project, wranglerToml } from '../helpers/project.js';
@@ -295,7 +296,17 @@ describe('outpost serve with two processes', () => {
       'src/index.js': `import { DurableObject } from 'cloudflare:workers';
         export class Counter extends DurableObject {
           hits = 0;
-          async fetch() { this.hits += 1; return new Response(String(this.hits)); }
+          async fetch(request) {
+            if (request.headers.get('upgrade') === 'websocket') {
+              const [client, server] = Object.values(new WebSocketPair());
+              this.ctx.acceptWebSocket(server);
+              return new Response(null, { status: 101, webSocket: client });
+            }
+            if (request.method === 'POST') return new Response(\`\${(await request.text()).length} from \${request.headers.get('cf-connecting-ip')}\`);
+            this.hits += 1;
+            return new Response(String(this.hits));
+          }
+          webSocketMessage(ws, message) { ws.send(\`echo \${message} \${this.hits}\`); }
         }
         export default { fetch(request, env) { return env.COUNTER.getByName('one').fetch(request); } };\n`,
     });
@@ -305,6 +316,27 @@ describe('outpost serve with two processes', () => {
     for (let i = 0; i < 30; i++) answers.push(Number((await fresh('objects.localhost', '/')).text));
     // In-memory state of one instance: 1, 2, 3, ... with no repeats.
     assert.deepEqual(answers, answers.map((_, i) => i + 1));
+
+    // Whichever process takes them, request bodies, the client's address and WebSockets reach
+    // the one instance.
+    const { default: WebSocket } = await import('ws');
+    for (let i = 0; i < 6; i++) {
+      const posted = await new Promise((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/', headers: { host: 'objects.localhost' }, agent: false }, (res) => {
+          let text = '';
+          res.on('data', (chunk) => (text += chunk));
+          res.on('end', () => resolve(text));
+        });
+        req.on('error', reject);
+        req.end('x'.repeat(100_000));
+      });
+      assert.equal(posted, '100000 from 127.0.0.1');
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/`, { headers: { host: 'objects.localhost' } });
+      await new Promise((resolve, reject) => ws.on('open', resolve).on('error', reject));
+      ws.send(`hi${i}`);
+      assert.equal(String(await new Promise((resolve) => ws.once('message', resolve))), `echo hi${i} 30`);
+      ws.close();
+    }
   });
 
   test('queue batches are consumed once, whichever process the messages were sent from', async () => {
