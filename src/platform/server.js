@@ -79,6 +79,8 @@ export async function startServer(options) {
     cluster.setupPrimary({ exec: ENTRY, args: [], silent: false });
     const child = cluster.fork();
     children[index] = child;
+    // A message sent as it dies fails with an error event; its exit is handled below.
+    child.on('error', () => {});
     child.on('message', (message) => {
       if (message.type === 'booted') {
         child.send(init(index));
