@@ -52,6 +52,9 @@ export async function run(argv) {
     memoryBudgetMb: values['memory-budget'] ? integer(values['memory-budget'], 'memory-budget', { min: 16, max: 1 << 20 }) : undefined,
     keyFile: values['secrets-key'] ? path.resolve(values['secrets-key']) : undefined,
     log: { info: logInfo, error: logError },
+  }).catch((err) => {
+    // A port that is taken, a key that cannot be read: said in one line, as a usage error is.
+    throw new UsageError(err.message);
   });
   logInfo(`API on ${server.apiUrl}`);
   logInfo(`Ready on http://${values.ip ?? '127.0.0.1'}:${server.ingressPort} (${server.processes} process${server.processes === 1 ? '' : 'es'}; workers at <name>.${baseDomain})`);

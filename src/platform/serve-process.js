@@ -71,6 +71,8 @@ export async function runServeProcess() {
     arrived?.();
   };
   process.on('message', (message) => onMessage(message));
+  // Without its primary, a serving process has nobody to answer to.
+  process.on('disconnect', () => process.exit(0));
   process.send({ type: 'booted' });
   await new Promise((resolve) => {
     arrived = resolve;
@@ -183,7 +185,13 @@ export async function runServeProcess() {
     },
   });
   server.listen(port, ip);
-  await once(server, 'listening');
+  try {
+    await once(server, 'listening');
+  } catch (err) {
+    // The port is taken, or the address cannot be had: the primary reports it and stops.
+    send({ type: 'failed', message: `Cannot listen on ${ip}:${port}: ${err.code ?? err.message}` });
+    process.exit(1);
+  }
   deniedPorts.push(server.address().port);
 
   // The anchor's own port for forwarded requests.

@@ -16,6 +16,8 @@ import { createApiHandler } from './api.js';
 const ENTRY = fileURLToPath(new URL('./serve-entry.js', import.meta.url));
 // How long a serving process may take to load a deployment before the deploy fails.
 const LOAD_TIMEOUT_MS = 60_000;
+// How long a serving process may take to stop before it is killed.
+const SHUTDOWN_TIMEOUT_MS = 5_000;
 
 // options: { dataDir, port, apiPort, ip, baseDomain, processes, memoryBudgetMb, keyFile, cf,
 // log: { info(message), error(message) } }. Resolves once everything listens, with
@@ -43,6 +45,7 @@ export async function startServer(options) {
   let anchorPort = null;
   let listeningPort = null;
   let closing = false;
+  let started = false; // every serving process has been ready once
   let api = null;
 
   const init = (index) => ({
@@ -82,6 +85,10 @@ export async function startServer(options) {
     // A message sent as it dies fails with an error event; its exit is handled below.
     child.on('error', () => {});
     child.on('message', (message) => {
+      if (message.type === 'failed') {
+        failure = message.message;
+        return;
+      }
       if (message.type === 'booted') {
         child.send(init(index));
         return;
@@ -101,6 +108,7 @@ export async function startServer(options) {
       }
       onMessage(index, message);
     });
+    let failure = null;
     child.once('exit', (code, signal) => {
       for (const [id, waiting] of pending) {
         if (waiting.child !== child) continue;
@@ -110,15 +118,30 @@ export async function startServer(options) {
       }
       if (closing) return;
       if (children[index] === child) children[index] = null;
-      log.error(`Serving process ${index} exited (${signal ?? `code ${code}`}); starting it again.`);
-      fork(index).catch((err) => log.error(err.message));
-      reject(new Error(`Serving process ${index} exited during start-up.`));
+      // During the server's own start-up a process that cannot start stops it, with the reason.
+      if (!started) {
+        reject(new Error(failure ?? `Serving process ${index} exited during start-up (${signal ?? `code ${code}`}).`));
+        return;
+      }
+      log.error(`Serving process ${index} exited (${signal ?? `code ${code}`})${failure ? `: ${failure}` : ''}; starting it again.`);
+      // A moment's pause, so that a cause that persists does not make a busy loop.
+      setTimeout(() => fork(index).catch((err) => log.error(err.message)), child.ready ? 0 : 1000).unref();
     });
   });
 
+  const stopChildren = () => {
+    closing = true;
+    for (const child of children) child?.process.kill();
+  };
   // The anchor first: the others learn its port.
-  await fork(0);
-  await Promise.all(children.slice(1).map((_, i) => fork(i + 1)));
+  try {
+    await fork(0);
+    await Promise.all(children.slice(1).map((_, i) => fork(i + 1)));
+  } catch (err) {
+    stopChildren();
+    throw err;
+  }
+  started = true;
 
   const server = {
     store,
@@ -148,7 +171,12 @@ export async function startServer(options) {
   const apiServer = http.createServer((req, res) => api.handle(req, res));
   apiServer.on('upgrade', (req, socket, head) => api.upgrade(req, socket, head));
   apiServer.listen(options.apiPort, options.ip);
-  await once(apiServer, 'listening');
+  try {
+    await once(apiServer, 'listening');
+  } catch (err) {
+    stopChildren();
+    throw new Error(`Cannot listen on ${options.ip}:${options.apiPort} for the API: ${err.code ?? err.message}`);
+  }
 
   const address = apiServer.address();
   const host = address.address.includes(':') ? `[${address.address}]` : address.address;
@@ -165,7 +193,9 @@ export async function startServer(options) {
         // One still starting has no listener for the message yet.
         if (child.ready && child.isConnected()) child.send({ type: 'shutdown' });
         else child.process.kill();
-        return exited;
+        // One that does not finish in time is killed.
+        const timer = setTimeout(() => child.process.kill('SIGKILL'), SHUTDOWN_TIMEOUT_MS);
+        return exited.finally(() => clearTimeout(timer));
       }));
     },
   };

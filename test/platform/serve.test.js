@@ -7,7 +7,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { startServe, runCli } from '../helpers/serve-process.js';
+import { startServe, runCli, serverDirs } from '../helpers/serve-process.js';
 import { project, wranglerToml } from '../helpers/project.js';
 import { until } from '../helpers/until.js';
 
@@ -611,4 +611,22 @@ kv_namespaces = [{ binding = "CACHE", id = "staging-cache-id" }]
     assert.match((await remote(args, { token: limited })).stderr, /This token may not do that/);
     assert.equal((await server.request('stored.localhost', '/kv?key=greeting')).text, 'héllo');
   });
+});
+
+test('a port that is taken stops outpost serve with a clear error', async () => {
+  const { createServer } = await import('node:net');
+  const taken = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => taken.once('listening', resolve));
+  const port = String(taken.address().port);
+  try {
+    const env = { OUTPOST_API_TOKEN: 'opt_port-test', OUTPOST_SECRETS_KEY: 'c'.repeat(64) };
+    const ingress = await runCli(['serve', '--data', path.join(serverDirs().dataDir), '--port', port, '--api-port', '0', '--processes', '2'], { env });
+    assert.equal(ingress.code, 1);
+    assert.match(ingress.stderr, new RegExp(`Cannot listen on 127\\.0\\.0\\.1:${port}: EADDRINUSE`));
+    const api = await runCli(['serve', '--data', path.join(serverDirs().dataDir), '--port', '0', '--api-port', port, '--processes', '1'], { env });
+    assert.equal(api.code, 1);
+    assert.match(api.stderr, new RegExp(`Cannot listen on 127\\.0\\.0\\.1:${port} for the API: EADDRINUSE`));
+  } finally {
+    taken.close();
+  }
 });
