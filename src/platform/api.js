@@ -8,7 +8,9 @@ import { configFromUpload } from '../config/load.js';
 import { decodeBundle } from './bundle-codec.js';
 import { parseRoutePattern, parseCustomDomain, routeEntries, RouteError } from './router.js';
 import { ensureResources } from './resources.js';
-import { workerFromVersion } from './worker-pool.js';
+import { deployedWorker } from './worker-pool.js';
+import { openSecrets } from './secret-box.js';
+import { checkBundleSize } from '../bundle/bundle.js';
 import { parseCron, CronError } from '../scheduler/cron.js';
 import { applyMigrations, MigrationError } from '../storage/durable-object-migrations.js';
 import { openQueueStore } from '../storage/queue-store.js';
@@ -77,9 +79,12 @@ export function createApiHandler(server) {
   // Checks an upload, starts it once to prove it loads, stores it: { version, created, warnings }.
   const upload = (name, body) => {
     let config;
+    let bundle;
     try {
       config = configFromUpload({ ...body.config, name }, `${name}: config`);
-      decodeBundle(body.bundle);
+      bundle = decodeBundle(body.bundle);
+      // The limit `outpost deploy` checks, checked again: the upload may come from anywhere.
+      checkBundleSize(bundle.modules);
       config.triggers.crons.forEach(parseCron);
       for (const route of routeEntries(config.routes)) {
         if (route.customDomain) parseCustomDomain(route.pattern);
@@ -91,8 +96,7 @@ export function createApiHandler(server) {
       throw err;
     }
     checkRouteConflicts(name, config);
-    const version = { config: body.config ? { ...body.config, name } : { name }, bundle: body.bundle };
-    const trial = workerFromVersion(name, version, { secrets: server.secretsOf(name), stateDir: server.stateDir, log: () => {}, services: () => null, deniedPorts: [] }).worker;
+    const trial = deployedWorker(name, config, bundle, { secrets: openSecrets(store, server.secretBox, name), stateDir: server.stateDir, log: () => {}, services: () => null, deniedPorts: [] });
     try {
       trial.start();
     } catch (err) {
@@ -108,7 +112,7 @@ export function createApiHandler(server) {
       if (err instanceof MigrationError) throw new ApiError(400, err.message);
       throw err;
     }
-    const stored = store.addVersion(name, { config: version.config, bundle: version.bundle, message: typeof body.message === 'string' ? body.message.slice(0, 1000) : null });
+    const stored = store.addVersion(name, { config: { ...body.config, name }, bundle: body.bundle, message: typeof body.message === 'string' ? body.message.slice(0, 1000) : null });
     return { version: stored, created, warnings: config.warnings };
   };
 

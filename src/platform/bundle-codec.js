@@ -1,6 +1,5 @@
 // A bundle as JSON, to upload it and to store it: binary modules (wasm, data) as base64.
 import { BundleError } from '../bundle/errors.js';
-import { checkBundleSize } from '../bundle/bundle.js';
 
 const MODULE_TYPES = new Set(['esm', 'script', 'commonjs', 'text', 'data', 'compiled-wasm']);
 
@@ -16,8 +15,7 @@ export function encodeBundle({ format, mainModule, modules, sourceMaps = {}, exp
   };
 }
 
-// The bundle the runtime loads; an upload of the wrong shape, or too large, fails with a
-// BundleError.
+// The bundle the runtime loads; an upload of the wrong shape fails with a BundleError.
 export function decodeBundle(json) {
   const fail = (what) => {
     throw new BundleError(`The uploaded bundle is malformed: ${what}.`);
@@ -32,8 +30,6 @@ export function decodeBundle(json) {
     return fail(`module "${module.name}" has no content`);
   });
   if (!modules.some((module) => module.name === json.mainModule)) fail('"mainModule" must name one of the modules');
-  // The limit `outpost deploy` checks, checked again: the upload may come from anywhere.
-  checkBundleSize(modules);
   const sourceMaps = json.sourceMaps && typeof json.sourceMaps === 'object' ? json.sourceMaps : {};
   return { format: json.format, mainModule: json.mainModule, modules, sourceMaps, exports: Array.isArray(json.exports) ? json.exports : [] };
 }

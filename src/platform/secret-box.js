@@ -78,3 +78,8 @@ export class SecretBox {
     }
   }
 }
+
+// A worker's secrets in clear, { NAME: value }, from the store's sealed values.
+export function openSecrets(store, secretBox, worker) {
+  return Object.fromEntries(store.sealedSecrets(worker).map(({ name, value }) => [name, secretBox.open(value)]));
+}

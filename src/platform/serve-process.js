@@ -101,9 +101,13 @@ export async function runServeProcess() {
   let toAnchor = null; // the forwarder to process 0, in the other processes
   const background = new Map(); // worker -> its background work (anchor only)
 
-  const refresh = (name) => {
+  // Routing and anchoring follow the set of deployed workers; recomputed once per change.
+  const reroute = () => {
     router.update(pool.routing());
     anchored = anchoredWorkers(pool);
+  };
+  // The anchor's background work for `name`, started again for its current deployment.
+  const restartBackground = (name) => {
     if (!isAnchor) return;
     background.get(name)?.close();
     background.delete(name);
@@ -135,8 +139,8 @@ export async function runServeProcess() {
     background.set(name, startBackground({ config: { ...config, name }, stateDir, worker: () => pool.pick(name)?.worker ?? null, log: backgroundLog }));
   };
   for (const { name, error } of pool.loadAll()) logWorker('error', `[${name}] not loaded: ${error.message}`);
-  for (const name of pool.names()) refresh(name);
-  router.update(pool.routing());
+  for (const name of pool.names()) restartBackground(name);
+  reroute();
 
   const routed = new WeakMap(); // request -> worker name
   const resolve = (req) => {
@@ -216,7 +220,8 @@ export async function runServeProcess() {
         let reply;
         try {
           const deploymentId = pool.load(message.name);
-          refresh(message.name);
+          reroute();
+          restartBackground(message.name);
           reply = { deploymentId };
         } catch (err) {
           reply = { error: err.message };

@@ -147,7 +147,6 @@ export async function startServer(options) {
     store,
     secretBox,
     stateDir,
-    secretsOf: (name) => Object.fromEntries(store.sealedSecrets(name).map(({ name: secret, value }) => [secret, secretBox.open(value)])),
     // Every process loads the worker's current deployment (or drops it); resolves when all that
     // serve have. A process still starting loads it once ready.
     async deploy(name) {

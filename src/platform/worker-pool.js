@@ -8,27 +8,24 @@ import { bindingsFromConfig } from '../runtime/bindings.js';
 import { configFromUpload } from '../config/load.js';
 import { decodeBundle } from './bundle-codec.js';
 import { routeEntries } from './router.js';
+import { openSecrets } from './secret-box.js';
 
 // How long a replaced version lives on once its last request ended (for its waitUntil() work).
 const RETIRE_GRACE_MS = 30_000;
 
-// The Worker of one version of a deployed worker, built from what the control store keeps.
-export function workerFromVersion(name, version, { secrets, stateDir, log, services, deniedPorts }) {
-  const config = configFromUpload(version.config, `${name}@${version.id}`);
-  return {
-    config,
-    worker: new Worker({
-      name,
-      bundle: decodeBundle(version.bundle),
-      env: { vars: config.vars, secrets, bindings: bindingsFromConfig(config) },
-      limits: { cpuMs: config.limits.cpuMs, subrequests: config.limits.subrequests },
-      log,
-      stateDir,
-      compat: config.compatibility,
-      services,
-      deniedPorts,
-    }),
-  };
+// A deployed worker's Worker, from its normalized config and decoded bundle.
+export function deployedWorker(name, config, bundle, { secrets, stateDir, log, services, deniedPorts }) {
+  return new Worker({
+    name,
+    bundle,
+    env: { vars: config.vars, secrets, bindings: bindingsFromConfig(config) },
+    limits: { cpuMs: config.limits.cpuMs, subrequests: config.limits.subrequests },
+    log,
+    stateDir,
+    compat: config.compatibility,
+    services,
+    deniedPorts,
+  });
 }
 
 class VersionHandle {
@@ -89,13 +86,14 @@ export class WorkerPool {
       this.unload(name);
       return null;
     }
-    const secrets = this.#secrets(name);
+    const secrets = openSecrets(this.store, this.secretBox, name);
     const services = (other) => this.pick(other)?.worker ?? null;
     const built = deployment.versions.map(({ id, percentage }) => {
       const version = this.store.version(name, id);
       if (!version) throw new Error(`Version ${id} of ${name} does not exist.`);
       const log = (level, message, invocation) => this.log(name, level, message, invocation);
-      const { config, worker } = workerFromVersion(name, version, { secrets, stateDir: this.stateDir, log, services, deniedPorts: this.deniedPorts });
+      const config = configFromUpload(version.config, `${name}@${version.id}`);
+      const worker = deployedWorker(name, config, decodeBundle(version.bundle), { secrets, stateDir: this.stateDir, log, services, deniedPorts: this.deniedPorts });
       return { config, handle: new VersionHandle(id, worker), percentage };
     });
     try {
@@ -210,9 +208,6 @@ export class WorkerPool {
     }
   }
 
-  #secrets(name) {
-    return Object.fromEntries(this.store.sealedSecrets(name).map(({ name: key, value }) => [key, this.secretBox.open(value)]));
-  }
 
   close() {
     clearInterval(this.evictionTimer);
