@@ -2,8 +2,9 @@
 //   1. hello-world requests/s of a deployed worker against raw node:http in cluster mode on the
 //      same number of processes (autocannon in its own process, same connections);
 //   2. deploy-to-live: an API upload with deploy=true, until it answered (live on every process);
-//   3. a Zipf load over many deployed workers: the share of requests that met a cold isolate,
-//      and the server's resident memory per resident worker isolate.
+//   3. a Zipf load over many deployed workers: the share of requests that met a cold isolate and
+//      the share handed to the worker's home process; the server's resident memory per deployed
+//      worker and per resident isolate (each worker is warm in one process, busy ones in all).
 // Environment: BENCH_DURATION (s, 8), BENCH_WARMUP (s, 2), BENCH_CONNECTIONS (50),
 // BENCH_SERVE_WORKERS (2000), BENCH_ZIPF_REQUESTS (20000), BENCH_PROCESSES (cores).
 import http from 'node:http';
@@ -120,6 +121,7 @@ async function manyWorkers(workerCount, requestCount) {
     console.log('done');
     const rssAfter = treeRss(server.child.pid);
     const before = await server.call('GET', '/metrics');
+    const residentDeployed = metric(before, 'outpost_isolates_resident');
     const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
     const next = zipfSampler(workerCount);
     let wrong = 0;
@@ -148,15 +150,19 @@ async function manyWorkers(workerCount, requestCount) {
     agent.destroy();
     const after = await server.call('GET', '/metrics');
     const resident = metric(after, 'outpost_isolates_resident');
+    const counted = (name) => (metric(after, name) - metric(before, name)) / requestCount;
     deployMs.sort((a, b) => a - b);
     return {
       workerCount,
       requestCount,
       wrong,
-      coldShare: (metric(after, 'outpost_cold_starts_total') - metric(before, 'outpost_cold_starts_total')) / requestCount,
+      coldShare: counted('outpost_cold_starts_total'),
+      forwardedShare: counted('outpost_forwarded_requests_total'),
+      residentDeployed,
       resident,
-      bytesPerResident: (rssAfter - rssBefore) / resident,
-      heapPerResident: metric(after, 'outpost_isolate_heap_bytes') / resident,
+      bytesPerWorker: (rssAfter - rssBefore) / workerCount,
+      bytesPerResident: (rssAfter - rssBefore) / residentDeployed,
+      heapPerResident: metric(before, 'outpost_isolate_heap_bytes') / residentDeployed,
       deployP50: median(deployMs),
       deployP99: percentile(deployMs, 99),
     };
@@ -179,7 +185,9 @@ export async function run() {
     ['outpost / node cluster', `${fmt(ratio)}x`],
     ['deploy-to-live p50 / p99', `${fmt(many.deployP50, 1)} / ${fmt(many.deployP99, 1)} ms (with ${many.workerCount} workers deployed)`],
     ['cold requests (Zipf)', `${fmt(many.coldShare * 100, 3)}% of ${many.requestCount} over ${many.workerCount} workers (${many.wrong} wrong answers)`],
-    ['resident isolates', String(many.resident)],
+    ['requests handed to the home process (Zipf)', `${fmt(many.forwardedShare * 100, 1)}%`],
+    ['resident isolates after deploy / after the Zipf load', `${many.residentDeployed} / ${many.resident}`],
+    ['RSS per deployed worker', mib(many.bytesPerWorker)],
     ['RSS per resident isolate', mib(many.bytesPerResident)],
     ['heap per resident isolate', mib(many.heapPerResident)],
   ]);
@@ -190,6 +198,7 @@ export async function run() {
       { metric: 'outpost serve / node cluster', value: `${fmt(ratio)}x` },
       { metric: 'deploy-to-live p50', value: `${fmt(many.deployP50, 1)} ms` },
       { metric: 'cold requests (Zipf)', value: `${fmt(many.coldShare * 100, 3)}%`, target: '< 0.1%', met: many.coldShare < 0.001 ? 'yes' : 'NO' },
+      { metric: 'RSS per deployed worker', value: mib(many.bytesPerWorker) },
       { metric: 'RSS per resident isolate', value: mib(many.bytesPerResident) },
     ],
   };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import os from 'node:os';
 import { parse, UsageError } from './args.js';
 import { logInfo, logError } from './log.js';
-import { startServer } from '../platform/server.js';
+import { startServer, DEFAULT_HOT_REQUESTS_PER_SECOND } from '../platform/server.js';
 import { defaultKeyFile } from '../platform/secret-box.js';
 
 const USAGE = `Usage: outpost serve --data <dir> [options]
@@ -16,6 +16,7 @@ Options:
       --base-domain <domain>  Workers answer at <name>.<domain> (default localhost)
       --processes <n>         Serving processes (default: one per core, here ${os.availableParallelism()})
       --memory-budget <MiB>   Evict idle isolates, least recently used first, above this much heap per process
+      --hot-requests <n>      A process that forwards more than n requests a second for a worker starts its own copy (default ${DEFAULT_HOT_REQUESTS_PER_SECOND})
       --secrets-key <file>    Key file for secrets at rest (default ${defaultKeyFile()}; OUTPOST_SECRETS_KEY overrides)
   -h, --help                  Show this help
 `;
@@ -28,6 +29,7 @@ const OPTIONS = {
   'base-domain': { type: 'string' },
   processes: { type: 'string' },
   'memory-budget': { type: 'string' },
+  'hot-requests': { type: 'string' },
   'secrets-key': { type: 'string' },
 };
 
@@ -50,6 +52,7 @@ export async function run(argv) {
     baseDomain,
     processes: values.processes ? integer(values.processes, 'processes', { min: 1, max: 256 }) : undefined,
     memoryBudgetMb: values['memory-budget'] ? integer(values['memory-budget'], 'memory-budget', { min: 16, max: 1 << 20 }) : undefined,
+    hotRequestsPerSecond: values['hot-requests'] ? integer(values['hot-requests'], 'hot-requests', { min: 0, max: 1_000_000 }) : undefined,
     keyFile: values['secrets-key'] ? path.resolve(values['secrets-key']) : undefined,
     log: { info: logInfo, error: logError },
   }).catch((err) => {

@@ -1,5 +1,5 @@
-// Requests one server process hands to another (the one that hosts a worker's Durable Objects):
-// over HTTP on 127.0.0.1, with the client's address in a header that the receiving side trusts
+// Requests one server process hands to another (the worker's home, see placement.js): over HTTP
+// on 127.0.0.1, with the client's address in a header that the receiving side trusts
 // only with the server's own secret, so no outside client can claim another address.
 import http from 'node:http';
 import net from 'node:net';
@@ -12,16 +12,22 @@ const FORWARD_SECRET = 'x-outpost-forward-secret';
 
 const agent = new http.Agent({ keepAlive: true });
 
-export function forwarder({ port, secret }) {
+// fallback(req, res): serves a GET or HEAD without a body that could not be handed over (safe to
+// serve elsewhere: nothing else about it has happened).
+export function forwarder({ port, secret, fallback }) {
   const extraHeaders = (req) => [FORWARDED_FOR, clientAddress(req.socket), FORWARD_SECRET, secret];
   return {
+    port,
     request(req, res) {
+      const retriable = (req.method === 'GET' || req.method === 'HEAD') && req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined;
       const upstream = http.request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: [...req.rawHeaders, ...extraHeaders(req)], agent }, (answer) => {
         res.writeHead(answer.statusCode, answer.statusMessage, answer.rawHeaders);
         pipeline(answer, res, () => {});
       });
-      upstream.on('error', () => {
-        if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end('The server process hosting this worker is not reachable.\n');
+      upstream.on('error', (err) => {
+        // The other process is gone (it died, or is restarting): nothing was answered yet.
+        if (retriable && !res.headersSent && ['ECONNREFUSED', 'ECONNRESET'].includes(err.code) && !res.destroyed) fallback(req, res);
+        else if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end('The server process hosting this worker is not reachable.\n');
         else res.destroy();
       });
       res.on('close', () => upstream.destroy());

@@ -40,7 +40,7 @@ export class RequestMetrics {
 const escapeLabel = (value) => String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 // The text of /metrics from each process's snapshot ({ requests: RequestMetrics snapshot,
-// isolates, heapBytes, coldStarts, evictions }) and the queues' depths.
+// isolates, heapBytes, coldStarts, evictions, forwarded }) and the queues' depths.
 export function renderPrometheus(processes, queues = []) {
   const merged = new Map();
   for (const { requests } of processes) {
@@ -77,10 +77,12 @@ export function renderPrometheus(processes, queues = []) {
   lines.push(`outpost_isolates_resident ${total('isolates')}`);
   metric('outpost_isolate_heap_bytes', 'gauge', 'Heap of the resident isolates, over all processes.');
   lines.push(`outpost_isolate_heap_bytes ${total('heapBytes')}`);
-  metric('outpost_cold_starts_total', 'counter', 'Isolates started again after an eviction.');
+  metric('outpost_cold_starts_total', 'counter', 'Requests that had to start their isolate first (after an eviction, or away from its home).');
   lines.push(`outpost_cold_starts_total ${total('coldStarts')}`);
   metric('outpost_evictions_total', 'counter', 'Idle isolates evicted under the memory budget.');
   lines.push(`outpost_evictions_total ${total('evictions')}`);
+  metric('outpost_forwarded_requests_total', 'counter', 'Requests a process handed to the process that keeps their worker warm.');
+  lines.push(`outpost_forwarded_requests_total ${total('forwarded')}`);
   metric('outpost_processes', 'gauge', 'Server processes serving requests.');
   lines.push(`outpost_processes ${processes.length}`);
   metric('outpost_queue_messages', 'gauge', 'Messages in each queue, by state.');

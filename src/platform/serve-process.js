@@ -1,14 +1,17 @@
 // One serving process of `outpost serve` (a cluster worker): the HTTP ingress on the shared port,
 // the deployed workers' isolates, and what the primary asks for over IPC (load a deployment,
-// tail a worker, report metrics). Process 0 is the anchor: it also runs every worker's cron
-// triggers, queue consumers and alarms, and hosts the workers that use Durable Objects (the
-// others forward their requests to it), so each object has one instance on the server.
+// tail a worker, report metrics). Each worker is kept warm in its home process (placement.js);
+// the others forward its requests there over 127.0.0.1, or start a copy of their own while it is
+// hot. Process 0 is the anchor: it also runs every worker's cron triggers, queue consumers and
+// alarms, and is the home of the workers that use Durable Objects, so each object has one
+// instance on the server.
 import { once } from 'node:events';
 import { ControlStore } from './control-store.js';
 import { SecretBox } from './secret-box.js';
 import { WorkerPool } from './worker-pool.js';
 import { Router } from './router.js';
 import { RequestMetrics } from './metrics.js';
+import { Placement, Heat, ANCHOR_INDEX, COOL_MS } from './placement.js';
 import { forwarder, acceptForwarded } from './forward.js';
 import { createHttpServer } from '../server/http.js';
 import { startBackground } from '../scheduler/background.js';
@@ -17,24 +20,30 @@ import { logWorker, logScheduledRun, logQueueBatch, logAlarmRun } from '../cli/l
 
 // As Cloudflare's default plans: larger request bodies are refused.
 const MAX_REQUEST_BODY_BYTES = 100 * 1024 * 1024;
+// How many isolates a process starts in one go when workers move to it, between requests.
+const WARM_BATCH = 16;
 
-// Workers that must run in the anchor: those that export or bind Durable Objects, and those that
-// reach such a worker through a service binding (their calls would otherwise meet another copy).
+// Whether a worker with this config must run in the anchor, given the workers that already do:
+// one that exports or binds Durable Objects, or reaches an anchored worker through a service
+// binding (its calls would otherwise meet another copy).
+function needsAnchor(config, anchored) {
+  return config.durableObjects.length > 0 || config.migrations.length > 0 || config.services.some((service) => anchored.has(service.service));
+}
+
+// The workers that must run in the anchor.
 export function anchoredWorkers(pool) {
   const anchored = new Set();
   for (const name of pool.names()) {
     const config = pool.configOf(name);
-    if (config.durableObjects.length > 0 || config.migrations.length > 0) anchored.add(name);
+    if (needsAnchor(config, anchored)) anchored.add(name);
     for (const binding of config.durableObjects) if (binding.script_name) anchored.add(binding.script_name);
   }
   for (let grew = true; grew;) {
     grew = false;
     for (const name of pool.names()) {
-      if (anchored.has(name)) continue;
-      if (pool.configOf(name).services.some((service) => anchored.has(service.service))) {
-        anchored.add(name);
-        grew = true;
-      }
+      if (anchored.has(name) || !needsAnchor(pool.configOf(name), anchored)) continue;
+      anchored.add(name);
+      grew = true;
     }
   }
   return anchored;
@@ -79,8 +88,8 @@ export async function runServeProcess() {
     if (early.length > 0) resolve();
   });
   const init = early.shift();
-  const { index, dataDir, stateDir, port, ip, baseDomain, memoryBudgetBytes, secretKey, forwardSecret, cf } = init;
-  const isAnchor = index === 0;
+  const { index, processCount, dataDir, stateDir, port, ip, baseDomain, memoryBudgetBytes, hotRequestsPerSecond, peerPorts, secretKey, forwardSecret, cf } = init;
+  const isAnchor = index === ANCHOR_INDEX;
   const send = (message) => process.connected && process.send(message);
 
   const store = new ControlStore(dataDir);
@@ -97,8 +106,11 @@ export async function runServeProcess() {
   const pool = new WorkerPool({ store, secretBox: new SecretBox(Buffer.from(secretKey, 'hex')), stateDir, log, memoryBudgetBytes, deniedPorts });
   const router = new Router(baseDomain);
   const metrics = new RequestMetrics();
+  const placement = new Placement(index, processCount);
+  const heat = new Heat(hotRequestsPerSecond);
   let anchored = new Set();
-  let toAnchor = null; // the forwarder to process 0, in the other processes
+  let peers = []; // index -> the forwarder to that process, or null while it is down
+  let forwarded = 0; // requests handed to their worker's home
   const background = new Map(); // worker -> its background work (anchor only)
 
   // Routing and anchoring follow the set of deployed workers; recomputed once per change.
@@ -138,9 +150,46 @@ export async function runServeProcess() {
     };
     background.set(name, startBackground({ config: { ...config, name }, stateDir, worker: () => pool.pick(name)?.worker ?? null, log: backgroundLog }));
   };
+  const keptWarm = (name) => placement.isHome(name, anchored.has(name)) || heat.isHot(name);
+  // Starts the isolates of the workers now at home here, a few at a time between requests.
+  let rehoming = null;
+  const rehome = () => {
+    const waiting = pool.names().filter((name) => placement.isHome(name, anchored.has(name)) && !pool.isResident(name));
+    clearImmediate(rehoming);
+    const next = () => {
+      for (const name of waiting.splice(0, WARM_BATCH)) warm(name);
+      rehoming = waiting.length > 0 ? setImmediate(next) : null;
+    };
+    next();
+  };
+  const warm = (name) => {
+    try {
+      pool.warm(name);
+    } catch (err) {
+      logWorker('error', `[${name}] could not start: ${err.message}`);
+    }
+  };
+  // Hot copies are started outside the request that found the worker hot.
+  const warming = new Set();
+  const warmSoon = (name) => {
+    if (warming.has(name)) return;
+    warming.add(name);
+    setImmediate(() => {
+      warming.delete(name);
+      warm(name);
+    });
+  };
+  const coolTimer = setInterval(() => {
+    heat.sweep();
+    pool.cool(COOL_MS, keptWarm);
+  }, COOL_MS / 6).unref();
+
+  // At start-up, with every process assumed up: the workers at home here are warm before the
+  // port takes traffic.
   for (const { name, error } of pool.loadAll()) logWorker('error', `[${name}] not loaded: ${error.message}`);
   for (const name of pool.names()) restartBackground(name);
   reroute();
+  for (const name of pool.names()) if (placement.isHome(name, anchored.has(name))) warm(name);
 
   const routed = new WeakMap(); // request -> worker name
   const resolve = (req) => {
@@ -180,12 +229,57 @@ export async function runServeProcess() {
       });
     },
   };
+  const unavailable = {
+    request: (req, res) => res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end('The server process hosting this worker is restarting.\n'),
+    upgrade: (req, socket) => socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'),
+  };
+  // This process's own port for requests other processes forward: always served here.
+  const internal = createHttpServer(options);
+  internal.prependListener('request', (req) => acceptForwarded(req, forwardSecret));
+  internal.prependListener('upgrade', (req) => acceptForwarded(req, forwardSecret));
+  // Exclusive: not a handle shared through the cluster's primary, which a port 0 would be.
+  internal.listen({ port: 0, host: '127.0.0.1', exclusive: true });
+  await once(internal, 'listening');
+  deniedPorts.push(internal.address().port);
+  // When a process cannot be reached, a request without a body is served here after all (but
+  // never one for Durable Objects, which must not get a second instance here).
+  const serveHere = (req, res) => {
+    if (anchored.has(routed.get(req))) return unavailable.request(req, res);
+    req.servedHere = true;
+    server.emit('request', req, res);
+  };
+  // The internal ports of the other processes (null for one that is down): where to forward.
+  const connectPeers = (ports) => {
+    peers = ports.map((peerPort, i) => {
+      if (peerPort === null || i === index) return null;
+      if (!deniedPorts.includes(peerPort)) deniedPorts.push(peerPort);
+      return peers[i]?.port === peerPort ? peers[i] : forwarder({ port: peerPort, secret: forwardSecret, fallback: serveHere });
+    });
+  };
+  // Those known now; the primary tells of changes once every process has started.
+  connectPeers(peerPorts);
+
   const server = createHttpServer({
     ...options,
+    // A request for a worker at home elsewhere goes there, unless it is hot and has a copy here.
     divert(req) {
-      if (toAnchor === null) return null;
+      if (req.servedHere) return null;
       const name = resolve(req);
-      return name !== null && anchored.has(name) ? toAnchor : null;
+      if (name === null) return null;
+      const isAnchored = anchored.has(name);
+      const home = placement.home(name, isAnchored);
+      if (home === index) return null;
+      if (!isAnchored && heat.note(name)) {
+        if (pool.isResident(name)) return null;
+        warmSoon(name);
+      }
+      const peer = peers[home];
+      if (peer) {
+        forwarded += 1;
+        return peer;
+      }
+      // Objects must not get a second instance here while the anchor restarts.
+      return isAnchored ? unavailable : null;
     },
   });
   server.listen(port, ip);
@@ -198,30 +292,22 @@ export async function runServeProcess() {
   }
   deniedPorts.push(server.address().port);
 
-  // The anchor's own port for forwarded requests.
-  let internal = null;
-  if (isAnchor) {
-    internal = createHttpServer(options);
-    internal.prependListener('request', (req) => acceptForwarded(req, forwardSecret));
-    internal.prependListener('upgrade', (req) => acceptForwarded(req, forwardSecret));
-    // Exclusive: not a handle shared through the cluster's primary, which a port 0 would be.
-    internal.listen({ port: 0, host: '127.0.0.1', exclusive: true });
-    await once(internal, 'listening');
-    deniedPorts.push(internal.address().port);
-  }
-
   onMessage = (message) => {
     switch (message.type) {
-      case 'anchor':
-        toAnchor = forwarder({ port: message.port, secret: forwardSecret });
-        deniedPorts.push(message.port);
+      // The processes that are up changed: the workers' homes are spread over them.
+      case 'peers':
+        connectPeers(message.ports);
+        placement.setLive(message.ports.flatMap((peerPort, i) => (peerPort !== null || i === index ? [i] : [])));
+        rehome();
         break;
       case 'load': {
         let reply;
         try {
-          const deploymentId = pool.load(message.name);
+          const deploymentId = pool.load(message.name, { warm: (config) => placement.isHome(message.name, anchored.has(message.name) || needsAnchor(config, anchored)) });
           reroute();
           restartBackground(message.name);
+          // Workers whose home moved to the anchor with this deployment.
+          rehome();
           reply = { deploymentId };
         } catch (err) {
           reply = { error: err.message };
@@ -235,20 +321,22 @@ export async function runServeProcess() {
         break;
       case 'metrics': {
         const { isolates, bytes } = pool.residentStats();
-        send({ type: 'metrics', id: message.id, snapshot: { requests: metrics.snapshot(), isolates, heapBytes: bytes, ...pool.counters } });
+        send({ type: 'metrics', id: message.id, snapshot: { requests: metrics.snapshot(), isolates, heapBytes: bytes, forwarded, ...pool.counters } });
         break;
       }
       case 'shutdown':
         for (const work of background.values()) work.close();
+        clearInterval(coolTimer);
+        clearImmediate(rehoming);
         server.close();
         server.closeAllConnections();
-        internal?.close();
-        internal?.closeAllConnections();
+        internal.close();
+        internal.closeAllConnections();
         pool.close();
         setTimeout(() => process.exit(0), 300);
         break;
     }
   };
   for (const message of early) onMessage(message);
-  send({ type: 'ready', index, port: server.address().port, anchorPort: internal?.address().port ?? null });
+  send({ type: 'ready', index, port: server.address().port, internalPort: internal.address().port });
 }

@@ -1,7 +1,8 @@
 // `outpost serve`'s primary process: the control API, and one serving process per core (node's
 // cluster shares the ingress port between them). A deployment is live once every serving process
-// has started its isolates and switched to it; a serving process that dies is started again and
-// loads everything from the data directory.
+// has switched to it (and started its isolates where it keeps the worker warm); a serving process
+// that dies is started again and loads everything from the data directory. The processes learn
+// from here which of them are up, to spread the workers' homes over them (placement.js).
 import cluster from 'node:cluster';
 import http from 'node:http';
 import os from 'node:os';
@@ -19,8 +20,11 @@ const LOAD_TIMEOUT_MS = 60_000;
 // How long a serving process may take to stop before it is killed.
 const SHUTDOWN_TIMEOUT_MS = 5_000;
 
-// options: { dataDir, port, apiPort, ip, baseDomain, processes, memoryBudgetMb, keyFile, cf,
-// log: { info(message), error(message) } }. Resolves once everything listens, with
+// A process that forwards more requests per second than this for one worker starts its own copy.
+export const DEFAULT_HOT_REQUESTS_PER_SECOND = 20;
+
+// options: { dataDir, port, apiPort, ip, baseDomain, processes, memoryBudgetMb,
+// hotRequestsPerSecond, keyFile, cf, log: { info(message), error(message) } }. Resolves once everything listens, with
 // { apiUrl, ingressPort, processes, close() }.
 export async function startServer(options) {
   const dataDir = path.resolve(options.dataDir);
@@ -42,15 +46,16 @@ export async function startServer(options) {
   const forwardSecret = randomBytes(24).toString('hex');
   const pending = new Map(); // message id -> { resolve, reject, timer }
   const children = new Array(processCount).fill(null);
-  let anchorPort = null;
+  const internalPorts = new Array(processCount).fill(null); // of the processes that are up
   let listeningPort = null;
   let closing = false;
   let started = false; // every serving process has been ready once
   let api = null;
 
   const init = (index) => ({
-    type: 'init', index, dataDir, stateDir, port: options.port, ip: options.ip, baseDomain: options.baseDomain,
+    type: 'init', index, processCount, peerPorts: internalPorts, dataDir, stateDir, port: options.port, ip: options.ip, baseDomain: options.baseDomain,
     memoryBudgetBytes: options.memoryBudgetMb ? options.memoryBudgetMb * 1024 * 1024 : Infinity,
+    hotRequestsPerSecond: options.hotRequestsPerSecond ?? DEFAULT_HOT_REQUESTS_PER_SECOND,
     secretKey: key.toString('hex'), forwardSecret, cf: options.cf ?? {},
   });
 
@@ -77,6 +82,12 @@ export async function startServer(options) {
     waiting.resolve(message);
   };
 
+  // Once all have started, every change in which processes are up is told to all of them.
+  const broadcastPeers = () => {
+    if (!started) return;
+    for (const child of children) if (child?.ready && child.isConnected()) child.send({ type: 'peers', ports: internalPorts });
+  };
+
   const tailing = new Set();
   const fork = (index) => new Promise((resolve, reject) => {
     cluster.setupPrimary({ exec: ENTRY, args: [], silent: false });
@@ -97,11 +108,9 @@ export async function startServer(options) {
         child.ready = true;
         // Deployments made while it started: its own loading may have read them or not.
         for (const name of child.reloads ?? []) child.send({ type: 'load', name, id: null });
-        if (index === 0) {
-          anchorPort = message.anchorPort;
-          listeningPort = message.port;
-          for (const other of children) if (other?.ready && other !== child && other.isConnected()) other.send({ type: 'anchor', port: anchorPort });
-        } else if (anchorPort !== null) child.send({ type: 'anchor', port: anchorPort });
+        listeningPort = message.port;
+        internalPorts[index] = message.internalPort;
+        broadcastPeers();
         for (const name of tailing) child.send({ type: 'tail', name, on: true });
         resolve(child);
         return;
@@ -117,7 +126,11 @@ export async function startServer(options) {
         waiting.reject(new Error('A serving process exited while loading.'));
       }
       if (closing) return;
-      if (children[index] === child) children[index] = null;
+      if (children[index] === child) {
+        children[index] = null;
+        internalPorts[index] = null;
+        broadcastPeers();
+      }
       // During the server's own start-up a process that cannot start stops it, with the reason.
       if (!started) {
         reject(new Error(failure ?? `Serving process ${index} exited during start-up (${signal ?? `code ${code}`}).`));
@@ -133,7 +146,7 @@ export async function startServer(options) {
     closing = true;
     for (const child of children) child?.process.kill();
   };
-  // The anchor first: the others learn its port.
+  // The anchor first: the others know its port from the start.
   try {
     await fork(0);
     await Promise.all(children.slice(1).map((_, i) => fork(i + 1)));
@@ -142,6 +155,7 @@ export async function startServer(options) {
     throw err;
   }
   started = true;
+  broadcastPeers();
 
   const server = {
     store,

@@ -1,8 +1,10 @@
 // The deployed workers of one server process: for each, the Worker of every version its current
-// deployment names (started before they take traffic), picked per request by the deployment's
-// percentages. Switching deployments swaps one reference, so no request sees a mix; the versions
-// it replaces finish their requests and are dropped afterwards. Idle isolates are evicted, least
-// recently used first, when the process's isolates together exceed a memory budget.
+// deployment names, picked per request by the deployment's percentages. Every process knows every
+// worker; the isolates of those it keeps warm (see placement.js) are started before they take
+// traffic, the others' on their first event. Switching deployments swaps one reference, so no
+// request sees a mix; the versions it replaces finish their requests and are dropped afterwards.
+// Idle isolates are evicted, least recently used first, when the process's isolates together
+// exceed a memory budget.
 import { Worker } from '../runtime/worker.js';
 import { bindingsFromConfig } from '../runtime/bindings.js';
 import { configFromUpload } from '../config/load.js';
@@ -34,7 +36,7 @@ class VersionHandle {
     this.worker = worker;
     this.inflight = 0;
     this.lastUsed = 0;
-    this.resident = true;
+    this.resident = false; // its isolate is started
     this.retired = false;
     this.disposeTimer = null;
   }
@@ -53,6 +55,18 @@ class VersionHandle {
   end() {
     this.inflight -= 1;
     if (this.retired && this.inflight === 0) this.#scheduleDispose();
+  }
+
+  start() {
+    this.worker.start();
+    this.resident = true;
+    this.lastUsed = performance.now();
+  }
+
+  // Drops the isolate of a handle that serves nothing now; its next event starts it again.
+  evict() {
+    this.worker.dispose();
+    this.resident = false;
   }
 
   #scheduleDispose() {
@@ -77,10 +91,12 @@ export class WorkerPool {
     this.evictionTimer = Number.isFinite(memoryBudgetBytes) ? setInterval(() => this.evictOverBudget(), 1000).unref() : null;
   }
 
-  // Loads (or reloads) the current deployment of `name`, starting its versions' isolates before
-  // they take traffic. Resolves with the deployment id now live, or null when the worker has none
-  // (it is then unloaded). A version that fails to start leaves the previous deployment serving.
-  load(name) {
+  // Loads (or reloads) the current deployment of `name`. Its versions' isolates are started before
+  // they take traffic when `warm(config)` says this process keeps the worker warm, or when the
+  // previous deployment's were. Returns the deployment id now live, or null when the worker has
+  // none (it is then unloaded). A version that fails to start leaves the previous deployment
+  // serving.
+  load(name, { warm }) {
     const deployment = this.store.currentDeployment(name);
     if (!deployment) {
       this.unload(name);
@@ -96,15 +112,17 @@ export class WorkerPool {
       const worker = deployedWorker(name, config, decodeBundle(version.bundle), { secrets, stateDir: this.stateDir, log, services, deniedPorts: this.deniedPorts });
       return { config, handle: new VersionHandle(id, worker), percentage };
     });
-    try {
-      for (const { handle } of built) handle.worker.start();
-    } catch (err) {
-      for (const { handle } of built) handle.worker.dispose();
-      throw err;
-    }
     const previous = this.deployed.get(name);
     // The config of the version with the largest share decides routes and triggers.
     const main = built.reduce((a, b) => (b.percentage > a.percentage ? b : a));
+    if (this.isResident(name) || warm(main.config)) {
+      try {
+        for (const { handle } of built) handle.start();
+      } catch (err) {
+        for (const { handle } of built) handle.worker.dispose();
+        throw err;
+      }
+    }
     this.deployed.set(name, { deploymentId: deployment.id, config: main.config, handles: built.map(({ handle, percentage }) => ({ handle, percentage })) });
     for (const { handle } of previous?.handles ?? []) handle.retire();
     return deployment.id;
@@ -116,11 +134,12 @@ export class WorkerPool {
     for (const { handle } of previous?.handles ?? []) handle.retire();
   }
 
+  // Loads every deployed worker without starting any isolate (see warm()).
   loadAll() {
     const failures = [];
     for (const name of this.store.workerNames()) {
       try {
-        this.load(name);
+        this.load(name, { warm: () => false });
       } catch (err) {
         failures.push({ name, error: err });
       }
@@ -148,6 +167,31 @@ export class WorkerPool {
     }
     chosen.lastUsed = performance.now();
     return chosen;
+  }
+
+  // Starts the isolates of `name` that are not running (throws a WorkerError if one cannot start).
+  warm(name) {
+    for (const { handle } of this.deployed.get(name)?.handles ?? []) if (!handle.resident) handle.start();
+  }
+
+  isResident(name) {
+    return this.deployed.get(name)?.handles.some(({ handle }) => handle.resident) ?? false;
+  }
+
+  // Drops the isolates that have been idle for `idleMs`, of the workers `keep(name)` does not keep
+  // warm. Returns how many were dropped.
+  cool(idleMs, keep) {
+    const now = performance.now();
+    let dropped = 0;
+    for (const [name, { handles }] of this.deployed) {
+      if (keep(name)) continue;
+      for (const { handle } of handles) {
+        if (!handle.resident || handle.inflight > 0 || now - handle.lastUsed < idleMs) continue;
+        handle.evict();
+        dropped += 1;
+      }
+    }
+    return dropped;
   }
 
   // [{ name, routes, workersDev }] for the router.
@@ -201,13 +245,11 @@ export class WorkerPool {
     for (const { handle, bytes } of live) {
       if (total <= this.memoryBudgetBytes) break;
       if (handle.inflight > 0) continue;
-      handle.worker.dispose();
-      handle.resident = false;
+      handle.evict();
       this.counters.evictions += 1;
       total -= bytes;
     }
   }
-
 
   close() {
     clearInterval(this.evictionTimer);

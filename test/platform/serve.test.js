@@ -29,6 +29,17 @@ function versionedWorker(name, label, extra = '') {
 }
 
 // Writes every file under `dir` into one string (to look for plaintext secrets).
+// The server's /metrics text, and one unlabelled value from it.
+async function metricsText(server) {
+  return (await fetch(`${server.api}/metrics`, { headers: { authorization: `Bearer ${server.token}` } })).text();
+}
+
+function metricValue(text, name) {
+  const match = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
+  assert.ok(match, `no ${name} in the metrics`);
+  return Number(match[1]);
+}
+
 function allBytes(dir) {
   let text = '';
   for (const entry of readdirSync(dir, { recursive: true })) {
@@ -244,25 +255,60 @@ describe('outpost serve with one process', () => {
 describe('outpost serve with two processes', () => {
   let server;
   const env = { OUTPOST_API_TOKEN: 'opt_fixed-token-for-automation', OUTPOST_SECRETS_KEY: 'a'.repeat(64) };
+  // Fewer requests than this for one worker never make it hot, however fast they come.
+  const HOT = 40;
   before(async () => {
-    server = await startServe({ processes: 2, env });
+    server = await startServe({ processes: 2, env, args: ['--hot-requests', String(HOT)] });
   });
   after(() => server?.stop());
 
   // Requests on new connections, so that both processes get some.
   const fresh = (host, target) => server.request(host, target);
 
-  test('both processes serve, and a redeploy under load fails no request', async () => {
+  test('each worker is kept warm in one process, which serves it whichever process takes the connection', async () => {
+    const names = Array.from({ length: 6 }, (_, i) => `placed-${i}`);
+    for (const name of names) {
+      const bundle = { format: 'modules', mainModule: 'index.js', modules: [{ name: 'index.js', type: 'esm', content: 'let served = 0;\nexport default { fetch() { served += 1; return new Response(String(served)); } };\n' }] };
+      const uploaded = await server.call('POST', `/api/workers/${name}/versions`, { config: { compatibility_date: '2026-08-04' }, bundle, deploy: true });
+      assert.equal(uploaded.status, 200, JSON.stringify(uploaded.body));
+    }
+    // Started at deploy, once each: no request waits for an isolate.
+    const before = await metricsText(server);
+    assert.equal(metricValue(before, 'outpost_isolates_resident'), names.length);
+    for (const name of names) {
+      const counts = [];
+      for (let i = 0; i < 8; i++) counts.push(Number((await fresh(`${name}.localhost`, '/')).text));
+      assert.deepEqual(counts, [1, 2, 3, 4, 5, 6, 7, 8], name);
+    }
+    const after = await metricsText(server);
+    assert.equal(metricValue(after, 'outpost_isolates_resident'), names.length);
+    assert.equal(metricValue(after, 'outpost_cold_starts_total'), 0);
+    // About half the connections reach the other process, which hands them over.
+    assert.ok(metricValue(after, 'outpost_forwarded_requests_total') > 0);
+  });
+
+  test('a worker is served by one isolate until it is hot, then by both processes; a redeploy under load fails no request', async () => {
     const counter = (label) => project({
       'wrangler.toml': wranglerToml({ name: 'count' }),
       'src/index.js': `let served = 0;\nexport default { fetch() { served += 1; return new Response(${JSON.stringify(label)} + ' ' + served); } };\n`,
     });
     assert.equal((await server.cli(['deploy'], { cwd: counter('v1') })).code, 0);
-    const answers = [];
-    for (let i = 0; i < 40; i++) answers.push((await fresh('count.localhost', '/')).text);
-    // Two isolates counting on their own: some count is seen twice.
-    const counts = answers.map((text) => Number(text.split(' ')[1]));
-    assert.ok(new Set(counts).size < counts.length, `one isolate served everything: ${counts}`);
+    // Whichever process takes the connection, the worker's home process serves it.
+    const counts = [];
+    for (let i = 0; i < HOT; i++) counts.push(Number((await fresh('count.localhost', '/')).text.split(' ')[1]));
+    assert.deepEqual(counts, Array.from({ length: HOT }, (_, i) => i + 1));
+    const residentBefore = metricValue(await metricsText(server), 'outpost_isolates_resident');
+    // Hot: the other process starts its own copy, and counts are seen twice.
+    const seenCounts = new Set(counts);
+    await until(async () => {
+      for (let i = 0; i < 20; i++) {
+        const count = Number((await fresh('count.localhost', '/')).text.split(' ')[1]);
+        if (seenCounts.has(count)) return true;
+        seenCounts.add(count);
+      }
+      return false;
+    }, 15_000, 'a second isolate');
+    assert.equal(metricValue(await metricsText(server), 'outpost_isolates_resident'), residentBefore + 1);
 
     let stop = false;
     const failures = [];
@@ -440,7 +486,7 @@ describe('outpost serve under a memory budget', () => {
       const uploaded = await server.call('POST', `/api/workers/${name}/versions`, { config: { compatibility_date: '2026-08-04' }, bundle, deploy: true });
       assert.equal(uploaded.status, 200, JSON.stringify(uploaded.body));
     }
-    const metric = async (name) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await fetch(`${server.api}/metrics`, { headers: { authorization: `Bearer ${server.token}` } })).text())[1]);
+    const metric = async (name) => metricValue(await metricsText(server), name);
     await until(async () => (await metric('outpost_evictions_total')) > 0, 10_000, 'an eviction');
     for (const name of names) assert.equal((await server.request(`${name}.localhost`)).text, name);
     assert.ok((await metric('outpost_cold_starts_total')) > 0);
