@@ -10,6 +10,12 @@ before(async () => {
     await check('fromHeaders', () => { const h = new Headers([['set-cookie', 'a=1'], ['set-cookie', 'b=2']]); return new Headers(h).getSetCookie(); });
     await check('badPair', () => new Headers([['a', 'b', 'c']]));
     await check('badInit', () => new Headers('a: b'));
+    await check('nullInit', () => new Headers(null));
+    await check('replacedIterator', () => {
+      const h = new Headers({ a: '1' });
+      h[Symbol.iterator] = function* () { yield ['b', '2']; };
+      return [...new Headers(h)];
+    });
     await check('badName', () => new Headers().append('bad name', 'x'));
     await check('badNameColon', () => new Headers({ 'a:b': 'x' }));
     await check('badNameNonAscii', () => new Headers().set('é', 'x'));
@@ -67,6 +73,11 @@ test('constructs from records, sequences and other Headers', () => {
   assert.deepEqual(value(results, 'fromHeaders'), ['a=1', 'b=2']);
   assertTypeError(results, 'badPair');
   assertTypeError(results, 'badInit');
+});
+
+test('null is not a valid init; a Headers whose iterator was replaced is read through it', () => {
+  assertTypeError(results, 'nullInit');
+  assert.deepEqual(value(results, 'replacedIterator'), [['b', '2']]);
 });
 
 test('validates names and values', () => {

@@ -84,6 +84,16 @@ before(async () => {
     await check('promise', () => structuredClone(Promise.resolve()));
     await check('platformObject', () => structuredClone(new Headers()));
     await check('noArgs', () => structuredClone());
+    await check('sharedArrayBuffer', () => structuredClone(new SharedArrayBuffer(4)));
+    await check('shrunkTypedArray', () => { const buf = new ArrayBuffer(8, { maxByteLength: 16 }); const view = new Int16Array(buf, 4, 2); buf.resize(6); return structuredClone(view); });
+    await check('shrunkDataView', () => { const buf = new ArrayBuffer(8, { maxByteLength: 16 }); const view = new DataView(buf, 6); buf.resize(2); return structuredClone(view); });
+    await check('shrunkTransferred', () => { const buf = new ArrayBuffer(8, { maxByteLength: 16 }); const view = new Uint8Array(buf, 4); buf.resize(2); return structuredClone(view, { transfer: [buf] }); });
+    await check('lengthTracking', () => {
+      const buf = new ArrayBuffer(8, { maxByteLength: 64 });
+      const [tracking, fixed, dv] = structuredClone([new Uint16Array(buf, 2), new Uint8Array(buf, 0, 4), new DataView(buf, 4)], { transfer: [buf] });
+      tracking.buffer.resize(20);
+      return [tracking.length, fixed.length, dv.byteLength, tracking.buffer.maxByteLength];
+    });
   `));
 });
 
@@ -141,4 +151,14 @@ test('uncloneable values throw DataCloneError', () => {
     assertDOMException(results, name, 'DataCloneError', 25);
   }
   assertTypeError(results, 'noArgs');
+});
+
+test('SharedArrayBuffers and views whose buffer shrank under them throw DataCloneError', () => {
+  for (const name of ['sharedArrayBuffer', 'shrunkTypedArray', 'shrunkDataView', 'shrunkTransferred']) {
+    assertDOMException(results, name, 'DataCloneError', 25);
+  }
+});
+
+test('a view reaching the end of a resizable buffer keeps following its length', () => {
+  assert.deepEqual(value(results, 'lengthTracking'), [9, 4, 16, 64]);
 });

@@ -37,11 +37,13 @@ export class Headers {
   #sorted = null;
 
   constructor(init = undefined) {
-    if (init === undefined || init === null) return;
-    if (typeof init !== 'object' && typeof init !== 'function') {
+    if (init === undefined) return;
+    if (init === null || (typeof init !== 'object' && typeof init !== 'function')) {
       throw new TypeError("Failed to construct 'Headers': The provided value is not of type '(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'.");
     }
-    if (#list in init) {
+    // Another Headers is copied directly, unless its iterator was replaced: then, like any
+    // iterable, it is read through that iterator.
+    if (#list in init && init[Symbol.iterator] === Headers.prototype[Symbol.iterator]) {
       this.#list = init.#list.map(([n, v]) => [n, v]);
     } else if (typeof init[Symbol.iterator] === 'function') {
       for (const pair of init) {

@@ -32,6 +32,27 @@ function viewConstructor(view) {
   return TYPED_ARRAYS.find((Ctor) => view instanceof Ctor);
 }
 
+const TypedArrayPrototype = Object.getPrototypeOf(Int8Array.prototype);
+
+// Whether a view's buffer was detached or shrunk from under it: the getters that check its
+// bounds throw then (a typed array's own getters quietly answer 0).
+function outOfBounds(view, Ctor) {
+  try {
+    if (Ctor === DataView) void view.byteLength;
+    else TypedArrayPrototype.keys.call(view);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+// Whether a view follows its resizable buffer's length. JavaScript does not say; a view that
+// reaches the end of a resizable buffer is taken as one, as it is when made without a length.
+function tracksLength(view, byteOffset) {
+  const { buffer } = view;
+  return buffer.resizable === true && byteOffset + view.byteLength === buffer.byteLength;
+}
+
 function copyBuffer(buffer) {
   if (!buffer.resizable) return buffer.slice(0);
   const copy = new ArrayBuffer(buffer.byteLength, { maxByteLength: buffer.maxByteLength });
@@ -48,14 +69,14 @@ export function structuredClone(value, options = undefined) {
     if (transfer.indexOf(buffer) !== i) throw new DOMException(`ArrayBuffer at index ${i} is a duplicate of an earlier ArrayBuffer.`, 'DataCloneError');
     if (buffer.detached) throw new DOMException('An ArrayBuffer is detached and could not be cloned.', 'DataCloneError');
   }
-  const transferSet = new Set(transfer);
-  // Transferred buffers move (detaching the original) when first reached; the rest at the end.
-  const result = cloneValue(value, memory, transferSet);
-  for (const buffer of transferSet) if (!memory.has(buffer)) buffer.transfer();
+  // Transferred buffers are copied like the others and detached only once everything was read:
+  // a view met after its buffer still needs its offset and length.
+  const result = cloneValue(value, memory);
+  for (const buffer of transfer) buffer.transfer();
   return result;
 }
 
-function cloneValue(value, memory, transferSet) {
+function cloneValue(value, memory) {
   if (typeof value === 'symbol' || typeof value === 'function') throw uncloneable(value);
   if (value === null || typeof value !== 'object') return value;
   if (memory.has(value)) return memory.get(value);
@@ -66,16 +87,18 @@ function cloneValue(value, memory, transferSet) {
 
   if (value instanceof ArrayBuffer) {
     if (value.detached) throw new DOMException('An ArrayBuffer is detached and could not be cloned.', 'DataCloneError');
-    return remember(transferSet.has(value) ? value.transfer() : copyBuffer(value));
+    return remember(copyBuffer(value));
   }
-  if (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer) return remember(value);
+  // Sharing memory needs cross-origin isolation, which a worker never has.
+  if (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer) throw uncloneable(value);
   if (ArrayBuffer.isView(value)) {
     const Ctor = viewConstructor(value);
-    // Read before the buffer is cloned: transferring it detaches the view.
+    if (outOfBounds(value, Ctor)) throw new DOMException('An ArrayBuffer view is out of bounds or detached and could not be cloned.', 'DataCloneError');
     const { byteOffset } = value;
     const length = Ctor === DataView ? value.byteLength : value.length;
-    const buffer = cloneValue(value.buffer, memory, transferSet);
-    return remember(new Ctor(buffer, byteOffset, length));
+    const tracking = tracksLength(value, byteOffset);
+    const buffer = cloneValue(value.buffer, memory);
+    return remember(tracking ? new Ctor(buffer, byteOffset) : new Ctor(buffer, byteOffset, length));
   }
   if (value instanceof Date) return remember(new Date(value.getTime()));
   if (value instanceof RegExp) return remember(new RegExp(value.source, value.flags));
@@ -88,27 +111,27 @@ function cloneValue(value, memory, transferSet) {
   if (value instanceof Blob) return remember(new Blob([value], { type: value.type }));
   if (value instanceof Map) {
     const copy = remember(new Map());
-    for (const [k, v] of [...value]) copy.set(cloneValue(k, memory, transferSet), cloneValue(v, memory, transferSet));
+    for (const [k, v] of [...value]) copy.set(cloneValue(k, memory), cloneValue(v, memory));
     return copy;
   }
   if (value instanceof Set) {
     const copy = remember(new Set());
-    for (const v of [...value]) copy.add(cloneValue(v, memory, transferSet));
+    for (const v of [...value]) copy.add(cloneValue(v, memory));
     return copy;
   }
-  if (value instanceof Error) return cloneError(value, memory, transferSet, remember);
+  if (value instanceof Error) return cloneError(value, memory, remember);
   if (UNCLONEABLE_CLASSES.some((Ctor) => value instanceof Ctor) || PLATFORM_TAGS.has(value[Symbol.toStringTag])) {
     throw uncloneable(value);
   }
   const copy = remember(Array.isArray(value) ? new Array(value.length) : {});
   // Own enumerable string keys, read at copy time (getters run); array holes stay holes.
   for (const key of Object.keys(value)) {
-    copy[key] = cloneValue(value[key], memory, transferSet);
+    copy[key] = cloneValue(value[key], memory);
   }
   return copy;
 }
 
-function cloneError(value, memory, transferSet, remember) {
+function cloneError(value, memory, remember) {
   const name = String(value.name);
   const Ctor = Object.hasOwn(ERROR_TYPES, name) ? ERROR_TYPES[name] : Error;
   const copy = remember(Object.create(Ctor.prototype));
@@ -116,6 +139,6 @@ function cloneError(value, memory, transferSet, remember) {
   const message = Object.getOwnPropertyDescriptor(value, 'message');
   if (message && 'value' in message) define('message', String(message.value));
   if (typeof value.stack === 'string') define('stack', value.stack);
-  if (Object.hasOwn(value, 'cause')) define('cause', cloneValue(value.cause, memory, transferSet));
+  if (Object.hasOwn(value, 'cause')) define('cause', cloneValue(value.cause, memory));
   return copy;
 }
