@@ -56,7 +56,7 @@ test('a controller starts with an unaborted signal', () => {
 });
 
 test('abort() sets the reason (AbortError by default) and fires abort once', () => {
-  assert.deepEqual(value(results, 'abortDefault'), [true, ['DOMException', 'AbortError', 20, true], [['listener', 'abort', false, true], ['onabort', true]]]);
+  assert.deepEqual(value(results, 'abortDefault'), [true, ['DOMException', 'AbortError', 20, true], [['listener', 'abort', true, true], ['onabort', true]]]);
   assert.equal(value(results, 'abortReason'), true);
 });
 

@@ -56,6 +56,29 @@ before(async () => {
     await check('fileNeedsName', () => new File(['x']));
     await check('fileName', () => new File([], 42).name);
     await check('blobName', () => [Blob.name, Object.prototype.toString.call(new Blob())]);
+    await check('conversionOrder', () => {
+      const seen = [];
+      const part = (text) => ({ toString() { seen.push(text); return text; } });
+      const options = { get endings() { seen.push('endings'); }, get type() { seen.push('type'); return 'a/b'; } };
+      const parts = { get [Symbol.iterator]() { seen.push('iterator'); return function* () { yield part('x'); seen.push('next'); yield part('y'); }; } };
+      const b = new Blob(parts, options);
+      return [seen, b.size, b.type];
+    });
+    await check('partsConvertedWhileIterating', async () => {
+      const arr = [{ toString() { arr.pop(); return 'kept'; } }, 'dropped'];
+      return new Blob(arr).text();
+    });
+    await check('bufferCopiedWhenReached', async () => {
+      const buf = new Uint8Array([0x61]);
+      const b = new Blob([buf, { toString() { buf[0] = 0x7a; return 'b'; } }]);
+      return b.text();
+    });
+    await check('functionOptions', () => [new Blob(['x'], function () {}).size, new File(['x'], 'f', function () {}).size]);
+    await check('fileConversionOrder', () => {
+      const seen = [];
+      new File([{ toString() { seen.push('bits'); return ''; } }], { toString() { seen.push('name'); return 'n'; } }, { get type() { seen.push('type'); } });
+      return seen;
+    });
   `));
 });
 
@@ -98,4 +121,12 @@ test('File', () => {
   assertTypeError(results, 'fileNeedsName');
   assert.equal(value(results, 'fileName'), '42');
   assert.deepEqual(value(results, 'blobName'), ['Blob', '[object Blob]']);
+});
+
+test('blob parts are converted in iteration order, before the options are read', async () => {
+  assert.deepEqual(value(results, 'conversionOrder'), [['iterator', 'x', 'next', 'y', 'endings', 'type'], 2, 'a/b']);
+  assert.equal(value(results, 'partsConvertedWhileIterating'), 'kept');
+  assert.equal(value(results, 'bufferCopiedWhenReached'), 'ab');
+  assert.deepEqual(value(results, 'functionOptions'), [1, 1]);
+  assert.deepEqual(value(results, 'fileConversionOrder'), ['bits', 'name', 'type']);
 });

@@ -90,6 +90,18 @@ before(async () => {
       }
       return 'no error';
     });
+    await check('trailingInSameChunk', async () => {
+      const ds = new DecompressionStream('deflate');
+      ds.writable.getWriter().write(${bytesLiteral(Buffer.concat([zlib.deflateSync('x'.repeat(1000)), Buffer.from([0])]))}).catch(() => {});
+      const reader = ds.readable.getReader();
+      const first = await reader.read();
+      const second = await reader.read().then(() => 'no error', (e) => [e.constructor.name, e.message]);
+      return [first.value.length, second];
+    });
+    await check('sharedChunk', () => {
+      const shared = new Uint8Array(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer, 0, 4);
+      return through([shared], new CompressionStream('gzip'));
+    });
     await check('backpressure', async () => {
       // Reading the first output chunk must not drain the source: the pipes only pull what they need.
       let produced = 0;
@@ -130,6 +142,8 @@ test('only gzip, deflate and deflate-raw are accepted', () => {
 
 test('writing something other than bytes errors the stream', () => {
   assertTypeError(results, 'notBytes');
+  // A view of shared memory is not a BufferSource.
+  assertTypeError(results, 'sharedChunk');
 });
 
 test('corrupt, truncated and over-long input errors the stream with a TypeError', () => {
@@ -141,6 +155,8 @@ test('corrupt, truncated and over-long input errors the stream with a TypeError'
     assertTypeError(results, name, 'Trailing bytes after end of compressed data');
   }
   assert.deepEqual(value(results, 'partialOutputThenError'), [1000, 'TypeError', 'Trailing bytes after end of compressed data']);
+  // Output before trailing bytes in the same chunk is still read before the stream fails.
+  assert.deepEqual(value(results, 'trailingInSameChunk'), [1000, ['TypeError', 'Trailing bytes after end of compressed data']]);
 });
 
 test('piped streams apply backpressure instead of draining their source', () => {

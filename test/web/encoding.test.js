@@ -55,6 +55,28 @@ before(async () => {
     await check('legacyFatal', () => new TextDecoder('shift_jis', { fatal: true }).decode(bytes(0x82)));
     await check('decodeBadInput', () => new TextDecoder().decode('text'));
     await check('names', () => [TextEncoder.name, TextDecoder.name, Object.prototype.toString.call(new TextDecoder())]);
+    const codes = (s) => [...s].map((c) => c.codePointAt(0).toString(16));
+    await check('labelWhitespace', () => ['\\t\\n\\f\\r utf-8 \\r\\n', ' Latin1\\f'].map((l) => new TextDecoder(l).encoding));
+    await check('labelNonAsciiSpace', () => ['\\u00a0utf-8', 'utf-8\\u000b', '\\u2028utf-8', 'utf-8\\u0000'].map((l) => {
+      try { new TextDecoder(l); return 'accepted'; } catch (e) { return e.constructor.name; }
+    }));
+    await check('labelTable', () => ['iso-8859-16', 'KOI8-RU', 'x-user-defined', 'unicodeFFFE', 'ms932', 'csiso88598i', 'x-mac-ukrainian'].map((l) => new TextDecoder(l).encoding));
+    await check('singleByte', () => [
+      codes(dec(bytes(0x80, 0x81, 0x9f, 0xff), 'windows-1252')),
+      codes(dec(bytes(0xae, 0xbe), 'koi8-u')),
+      codes(dec(bytes(0xa1, 0xa4), 'iso-8859-16')),
+      codes(dec(bytes(0x41, 0x80, 0xff), 'x-user-defined')),
+      codes(dec(bytes(0xdb, 0x41), 'windows-874')),
+    ]);
+    await check('singleByteFatal', () => new TextDecoder('windows-1253', { fatal: true }).decode(bytes(0xaa)));
+    await check('singleByteFatalOk', () => codes(new TextDecoder('windows-1255', { fatal: true }).decode(bytes(0xca))));
+    await check('singleByteKeepsBom', () => codes(dec(bytes(0xef, 0xbb, 0xbf), 'windows-1252')));
+    await check('utf16be', () => {
+      const d = new TextDecoder('utf-16be');
+      const parts = [bytes(0xfe), bytes(0xff, 0x00), bytes(0x61, 0xd8), bytes(0x3d, 0xde), bytes(0x00, 0x00)];
+      return [...parts.map((p) => d.decode(p, { stream: true })), codes(d.decode())];
+    });
+    await check('utf16beFatal', () => new TextDecoder('utf-16be', { fatal: true }).decode(bytes(0xdc, 0x00)));
   `));
 });
 
@@ -118,4 +140,31 @@ test('legacy encodings', () => {
 
 test('names', () => {
   assert.deepEqual(value(results, 'names'), ['TextEncoder', 'TextDecoder', '[object TextDecoder]']);
+});
+
+test('labels lose only ASCII whitespace around them', () => {
+  assert.deepEqual(value(results, 'labelWhitespace'), ['utf-8', 'windows-1252']);
+  assert.deepEqual(value(results, 'labelNonAsciiSpace'), ['RangeError', 'RangeError', 'RangeError', 'RangeError']);
+});
+
+test('every label of the standard names its encoding', () => {
+  assert.deepEqual(value(results, 'labelTable'), ['iso-8859-16', 'koi8-u', 'x-user-defined', 'utf-16be', 'shift_jis', 'iso-8859-8-i', 'x-mac-cyrillic']);
+});
+
+test('single-byte encodings decode with the standard\'s indexes', () => {
+  assert.deepEqual(value(results, 'singleByte'), [
+    ['20ac', '81', '178', 'ff'],
+    ['45e', '40e'],
+    ['104', '20ac'],
+    ['41', 'f780', 'f7ff'],
+    ['fffd', '41'],
+  ]);
+  assertTypeError(results, 'singleByteFatal');
+  assert.deepEqual(value(results, 'singleByteFatalOk'), ['5ba']);
+  assert.deepEqual(value(results, 'singleByteKeepsBom'), ['ef', 'bb', 'bf']);
+});
+
+test('UTF-16BE decoding streams, drops a leading BOM and flushes a lone byte as U+FFFD', () => {
+  assert.deepEqual(value(results, 'utf16be'), ['', '', 'a', '', '😀', ['fffd']]);
+  assertTypeError(results, 'utf16beFatal');
 });

@@ -151,6 +151,43 @@ before(async () => {
       return [detail, plain.detail, plain instanceof Event, CustomEvent.name];
     });
     await check('names', () => [Event.name, EventTarget.name, Object.prototype.toString.call(new Event('x')), Object.prototype.toString.call(new EventTarget())]);
+    await check('isTrustedOwn', () => {
+      const a = Object.getOwnPropertyDescriptor(new Event('x'), 'isTrusted');
+      const b = Object.getOwnPropertyDescriptor(new CustomEvent('y'), 'isTrusted');
+      const c = new AbortController();
+      let trusted;
+      c.signal.addEventListener('abort', (e) => { trusted = e.isTrusted; });
+      c.abort();
+      return [typeof a.get, a.get === b.get, a.configurable, 'isTrusted' in Event.prototype, a.get.call(new Event('z')), trusted];
+    });
+    await check('optionsReadForNullListener', () => {
+      const read = [];
+      const options = { get capture() { read.push('capture'); }, get once() { read.push('once'); }, get passive() { read.push('passive'); }, get signal() { read.push('signal'); } };
+      new EventTarget().addEventListener('x', null, options);
+      return read;
+    });
+    await check('initEventNoArgs', () => new Event('x').initEvent());
+    await check('initCustomEventNoArgs', () => new CustomEvent('x').initCustomEvent());
+    await check('stopBeforeDispatch', () => {
+      const t = new EventTarget();
+      let calls = 0;
+      t.addEventListener('x', () => calls++);
+      const stopped = new Event('x');
+      stopped.stopPropagation();
+      t.dispatchEvent(stopped);
+      const stoppedImmediately = new Event('x');
+      stoppedImmediately.stopImmediatePropagation();
+      t.dispatchEvent(stoppedImmediately);
+      return [calls, stopped.cancelBubble, stoppedImmediately.cancelBubble];
+    });
+    await check('stopInCaptureListener', () => {
+      const t = new EventTarget();
+      const order = [];
+      t.addEventListener('x', () => order.push('bubble'));
+      t.addEventListener('x', (e) => { order.push('capture'); e.stopPropagation(); }, true);
+      t.dispatchEvent(new Event('x'));
+      return order;
+    });
   `));
 });
 
@@ -207,4 +244,23 @@ test('EventTarget subclasses and CustomEvent', () => {
   assert.deepEqual(value(results, 'subclass'), ['ping', true]);
   assert.deepEqual(value(results, 'customEvent'), [{ a: 1 }, null, true, 'CustomEvent']);
   assert.deepEqual(value(results, 'names'), ['Event', 'EventTarget', '[object Event]', '[object EventTarget]']);
+});
+
+test('isTrusted is an own property sharing one getter, true only for events the platform fires', () => {
+  assert.deepEqual(value(results, 'isTrustedOwn'), ['function', true, false, false, false, true]);
+});
+
+test('addEventListener reads every option even when the listener is null', () => {
+  assert.deepEqual(value(results, 'optionsReadForNullListener'), ['capture', 'once', 'passive', 'signal']);
+});
+
+test('initEvent and initCustomEvent require a type', () => {
+  assertTypeError(results, 'initEventNoArgs');
+  assertTypeError(results, 'initCustomEventNoArgs');
+});
+
+test('with no path to propagate along, only stopImmediatePropagation keeps listeners from running', () => {
+  // Dispatch clears both flags when it ends.
+  assert.deepEqual(value(results, 'stopBeforeDispatch'), [1, false, false]);
+  assert.deepEqual(value(results, 'stopInCaptureListener'), ['capture', 'bubble']);
 });

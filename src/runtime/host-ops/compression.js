@@ -48,8 +48,9 @@ function zlibError(err, decompress) {
   return new TypeError('Decompression failed.');
 }
 
-// A Node zlib stream driven one operation at a time: write() and end() resolve with all the
-// output produced so far. Output is collected from 'data' events rather than read on demand,
+// A Node zlib stream driven one operation at a time: write() and end() resolve with
+// { output, error }: all the output produced so far, and the message to fail the stream with
+// after it (or null). Output is collected from 'data' events rather than read on demand,
 // because zlib stops producing while its readable buffer is full and a write would never finish.
 class ZlibHandle {
   #stream;
@@ -71,7 +72,7 @@ class ZlibHandle {
         stream.destroy();
       }
     });
-    stream.on('error', (err) => this.#fail(zlibError(err, decompress)));
+    stream.on('error', (err) => this.#onError(err));
     stream.on('end', () => this.#settle());
   }
 
@@ -85,14 +86,31 @@ class ZlibHandle {
     return done;
   }
 
-  #settle() {
-    const waiter = this.#waiter;
-    this.#waiter = null;
-    if (!waiter) return;
+  #takeOutput() {
     const output = concatBytes(this.#chunks);
     this.#chunks = [];
     this.#length = 0;
-    waiter.resolve(output);
+    return output;
+  }
+
+  #settle() {
+    const waiter = this.#waiter;
+    this.#waiter = null;
+    waiter?.resolve({ output: this.#takeOutput(), error: null });
+  }
+
+  // Bytes after the end of the compressed data fail the stream, but what was decompressed
+  // before them still reaches the reader first.
+  #onError(err) {
+    const error = zlibError(err, this.#decompress);
+    if (err?.code !== 'ERR_TRAILING_JUNK_AFTER_STREAM_END') {
+      this.#fail(error);
+      return;
+    }
+    this.#failure ??= error;
+    const waiter = this.#waiter;
+    this.#waiter = null;
+    waiter?.resolve({ output: this.#takeOutput(), error: error.message });
   }
 
   #fail(error) {
@@ -104,7 +122,7 @@ class ZlibHandle {
 
   write(bytes) {
     return this.#run(() => {
-      this.#stream.write(bytes, (err) => (err ? this.#fail(zlibError(err, this.#decompress)) : this.#settle()));
+      this.#stream.write(bytes, (err) => (err ? this.#onError(err) : this.#settle()));
     });
   }
 
@@ -137,11 +155,17 @@ export function zlibCreate(host, format, decompress) {
 }
 
 export function zlibWrite(host, callId, id, bytes) {
-  const output = get(host, id).write(bytes);
-  host.completeWith(callId, output.catch((err) => {
-    release(host, id);
-    throw err;
-  }));
+  const result = get(host, id).write(bytes);
+  host.completeWith(callId, result.then(
+    (answer) => {
+      if (answer.error !== null) release(host, id);
+      return answer;
+    },
+    (err) => {
+      release(host, id);
+      throw err;
+    },
+  ));
 }
 
 export function zlibEnd(host, callId, id) {

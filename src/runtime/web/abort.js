@@ -1,6 +1,6 @@
 // AbortController and AbortSignal (DOM Standard).
 import { DOMException } from './dom-exception.js';
-import { Event, EventTarget, defineEventHandler } from './events.js';
+import { EventTarget, defineEventHandler, trustedEvent } from './events.js';
 
 // Guards the constructor: only this module creates signals.
 let creating = false;
@@ -92,8 +92,8 @@ export class AbortSignal extends EventTarget {
       }
     }
     this.#dependents.clear();
-    this.dispatchEvent(new Event('abort'));
-    for (const d of dependents) d.dispatchEvent(new Event('abort'));
+    this.dispatchEvent(trustedEvent('abort'));
+    for (const d of dependents) d.dispatchEvent(trustedEvent('abort'));
   }
 
   static signalAbort(signal, reason) {

@@ -7,52 +7,78 @@ const STREAM_CHUNK = 65536;
 
 let bytesOf;
 let wrapBytes;
+let setContents;
 
 // A type is kept (lowercased) only if every character is printable ASCII.
 function normalizeType(type) {
-  const s = String(type);
-  return /^[\x20-\x7e]*$/.test(s) ? s.toLowerCase() : '';
+  return /^[\x20-\x7e]*$/.test(type) ? type.toLowerCase() : '';
 }
 
-const isBuffer = (part) =>
-  ArrayBuffer.isView(part) || part instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && part instanceof SharedArrayBuffer);
-
-function partBytes(part, endings) {
+// A BlobPart: a Blob's bytes (immutable, so shared), a copy of a buffer's bytes (so later
+// changes to it do not show through), or a string.
+function convertBlobPart(part) {
   if (part instanceof Blob) return bytesOf(part);
-  if (ArrayBuffer.isView(part)) return new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
-  if (isBuffer(part)) return new Uint8Array(part);
-  let s = String(part);
-  if (endings === 'native') s = s.replace(/\r\n?/g, '\n');
-  return encodeUtf8(s);
+  if (ArrayBuffer.isView(part)) return new Uint8Array(part.buffer, part.byteOffset, part.byteLength).slice();
+  if (part instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && part instanceof SharedArrayBuffer)) {
+    return new Uint8Array(part).slice();
+  }
+  return `${part}`;
 }
 
+// WebIDL's sequence<BlobPart> conversion: @@iterator is looked up once and each element is
+// converted as the iteration reaches it, so user code sees the same order of effects.
+function convertBlobParts(value, interfaceName) {
+  const method = value !== null && (typeof value === 'object' || typeof value === 'function') ? value[Symbol.iterator] : undefined;
+  if (typeof method !== 'function') {
+    throw new TypeError(`Failed to construct '${interfaceName}': The provided value cannot be converted to a sequence.`);
+  }
+  const iterator = method.call(value);
+  const next = iterator.next;
+  const parts = [];
+  for (;;) {
+    const step = next.call(iterator);
+    if (step === null || typeof step !== 'object') throw new TypeError('Iterator result is not an object.');
+    if (step.done) return parts;
+    parts.push(convertBlobPart(step.value));
+  }
+}
+
+// BlobPropertyBag (and FilePropertyBag, with lastModified): members are read in lexicographic
+// order, as WebIDL converts dictionaries.
+function convertPropertyBag(options, interfaceName, withLastModified) {
+  if (options !== undefined && options !== null && typeof options !== 'object' && typeof options !== 'function') {
+    throw new TypeError(`Failed to construct '${interfaceName}': The provided value is not of type '${interfaceName}PropertyBag'.`);
+  }
+  const endingsValue = options?.endings;
+  const endings = endingsValue === undefined ? 'transparent' : `${endingsValue}`;
+  if (endings !== 'transparent' && endings !== 'native') {
+    throw new TypeError(`Failed to construct '${interfaceName}': The provided value '${endings}' is not a valid enum value of type EndingType.`);
+  }
+  const lastModified = withLastModified ? options?.lastModified : undefined;
+  const lastModifiedTime = lastModified === undefined ? Date.now() : Math.trunc(Number(lastModified)) || 0;
+  const typeValue = options?.type;
+  const type = typeValue === undefined ? '' : normalizeType(`${typeValue}`);
+  return { endings, lastModified: lastModifiedTime, type };
+}
+
+// The bytes of converted parts; strings are encoded here, once the endings option is known.
+function joinParts(parts, endings) {
+  const chunks = parts.map((part) => {
+    if (typeof part !== 'string') return part;
+    return encodeUtf8(endings === 'native' ? part.replace(/\r\n?/g, '\n') : part);
+  });
+  return chunks.length === 1 ? chunks[0] : concatBytes(chunks);
+}
 
 export class Blob {
-  #bytes;
-  #type;
+  #bytes = new Uint8Array(0);
+  #type = '';
 
   constructor(blobParts = undefined, options = undefined) {
-    if (options !== undefined && options !== null && typeof options !== 'object') {
-      throw new TypeError("Failed to construct 'Blob': The provided value is not of type 'BlobPropertyBag'.");
-    }
-    const endings = options?.endings === undefined ? 'transparent' : String(options.endings);
-    if (endings !== 'transparent' && endings !== 'native') {
-      throw new TypeError(`Failed to construct 'Blob': The provided value '${endings}' is not a valid enum value of type EndingType.`);
-    }
-    this.#type = options?.type === undefined ? '' : normalizeType(options.type);
-    if (blobParts === undefined) {
-      this.#bytes = new Uint8Array(0);
-      return;
-    }
-    if (blobParts === null || typeof blobParts !== 'object' || typeof blobParts[Symbol.iterator] !== 'function') {
-      throw new TypeError("Failed to construct 'Blob': The provided value cannot be converted to a sequence.");
-    }
-    const parts = [...blobParts];
-    const chunks = parts.map((part) => partBytes(part, endings));
-    // Buffers given by the caller are copied so later changes do not show through; a lone
-    // Blob (immutable) or string (freshly encoded) part is used as is.
-    if (chunks.length !== 1) this.#bytes = concatBytes(chunks);
-    else this.#bytes = isBuffer(parts[0]) ? chunks[0].slice() : chunks[0];
+    const parts = blobParts === undefined ? [] : convertBlobParts(blobParts, 'Blob');
+    const { endings, type } = convertPropertyBag(options, 'Blob', false);
+    this.#bytes = joinParts(parts, endings);
+    this.#type = type;
   }
 
   static {
@@ -61,6 +87,10 @@ export class Blob {
       const blob = new Blob([], { type });
       blob.#bytes = bytes;
       return blob;
+    };
+    setContents = (blob, bytes, type) => {
+      blob.#bytes = bytes;
+      blob.#type = type;
     };
   }
 
@@ -125,13 +155,18 @@ export class File extends Blob {
   #name;
   #lastModified;
 
+  // Arguments are converted in order (bits, name, options) before the blob is made.
   constructor(fileBits, fileName, options = undefined) {
     if (arguments.length < 2) {
       throw new TypeError(`Failed to construct 'File': 2 arguments required, but only ${arguments.length} present.`);
     }
-    super(fileBits, options);
-    this.#name = String(fileName);
-    this.#lastModified = options?.lastModified === undefined ? Date.now() : Math.trunc(Number(options.lastModified)) || 0;
+    const parts = convertBlobParts(fileBits, 'File');
+    const name = `${fileName}`.toWellFormed();
+    const { endings, lastModified, type } = convertPropertyBag(options, 'File', true);
+    super();
+    setContents(this, joinParts(parts, endings), type);
+    this.#name = name;
+    this.#lastModified = lastModified;
   }
 
   get name() {

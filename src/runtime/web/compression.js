@@ -20,22 +20,28 @@ function zlibTransformer(format, decompress) {
   return {
     async transform(chunk, controller) {
       const bytes = bytesOf(chunk);
-      if (!bytes) {
+      // A BufferSource: memory shared with another thread is not one.
+      if (!bytes || !(bytes.buffer instanceof ArrayBuffer)) {
         release();
         throw new TypeError(NOT_BYTES);
       }
       if (bytes.byteLength === 0) return;
-      const output = await hostAsync('zlibWrite', id, forHost(bytes));
-      if (output.byteLength > 0) controller.enqueue(output);
+      enqueueResult(controller, await hostAsync('zlibWrite', id, forHost(bytes)));
     },
     async flush(controller) {
-      const output = await hostAsync('zlibEnd', id);
-      if (output.byteLength > 0) controller.enqueue(output);
+      enqueueResult(controller, await hostAsync('zlibEnd', id));
     },
     cancel() {
       release();
     },
   };
+}
+
+// The host answers each operation with its output and, when the data went on past the end of
+// the compressed stream, the error to fail with once that output is enqueued.
+function enqueueResult(controller, { output, error }) {
+  if (output.byteLength > 0) controller.enqueue(output);
+  if (error !== null) throw new TypeError(error);
 }
 
 export class CompressionStream extends TransformStream {

@@ -1,10 +1,11 @@
-// TextEncoder and TextDecoder (Encoding Standard). UTF-8 and UTF-16LE are decoded here, with
-// streaming and error handling exactly as the standard's decoders specify; other encodings go
-// to the host's ICU decoder.
-import { hostCall } from './internal/bridge.js';
+// TextEncoder and TextDecoder (Encoding Standard). UTF-8 and UTF-16 are decoded here, with
+// streaming and error handling exactly as the standard's decoders specify; the other encodings and
+// their labels are in encoding-legacy.js, loaded the first time a decoder asks for one (their
+// tables would otherwise sit in every isolate).
 
 const UTF8_LABELS = new Set(['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8']);
-const UTF16LE_LABELS = new Set(['csunicode', 'iso-10646-ucs-2', 'ucs-2', 'unicode', 'unicodefeff', 'utf-16', 'utf-16le']);
+const BOM_ENCODINGS = new Set(['utf-8', 'utf-16le', 'utf-16be']);
+const legacy = () => require('./encoding-legacy.js');
 
 // --- UTF-8 encoding -----------------------------------------------------------------------
 
@@ -74,7 +75,7 @@ function writeUtf8(s, out, from, to) {
 // --- Decoders -----------------------------------------------------------------------------
 
 // Collects UTF-16 code units and turns them into a string in bounded slices.
-class StringSink {
+export class StringSink {
   constructor() {
     this.buf = new Uint16Array(0x2000);
     this.n = 0;
@@ -103,7 +104,7 @@ class StringSink {
   }
 }
 
-function decodeError(encoding) {
+export function decodeError(encoding) {
   return new TypeError(`The encoded data was not valid for encoding ${encoding}`);
 }
 
@@ -184,9 +185,10 @@ class Utf8Decoder {
   }
 }
 
-class Utf16leDecoder {
-  constructor(fatal) {
+class Utf16Decoder {
+  constructor(fatal, bigEndian) {
     this.fatal = fatal;
+    this.bigEndian = bigEndian;
     this.reset();
   }
   reset() {
@@ -196,7 +198,7 @@ class Utf16leDecoder {
   error(sink) {
     if (this.fatal) {
       this.reset();
-      throw decodeError('utf-16le');
+      throw decodeError(this.bigEndian ? 'utf-16be' : 'utf-16le');
     }
     sink.push(0xfffd);
   }
@@ -221,7 +223,7 @@ class Utf16leDecoder {
       if (this.leadByte === -1) {
         this.leadByte = bytes[i];
       } else {
-        const cu = this.leadByte | (bytes[i] << 8);
+        const cu = this.bigEndian ? (this.leadByte << 8) | bytes[i] : this.leadByte | (bytes[i] << 8);
         this.leadByte = -1;
         this.unit(cu, sink);
       }
@@ -232,6 +234,12 @@ class Utf16leDecoder {
     }
     return sink.result();
   }
+}
+
+function createDecoder(encoding, fatal) {
+  if (encoding === 'utf-8') return new Utf8Decoder(fatal);
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') return new Utf16Decoder(fatal, encoding === 'utf-16be');
+  return legacy().createLegacyDecoder(encoding, fatal);
 }
 
 // UTF-8 decode (with or without BOM removal) of a complete byte sequence, replacing errors.
@@ -262,15 +270,15 @@ export class TextEncoder {
 }
 Object.defineProperty(TextEncoder.prototype, Symbol.toStringTag, { value: 'TextEncoder', configurable: true });
 
+// Labels match case-insensitively once ASCII whitespace around them is stripped.
 function resolveEncoding(label) {
-  const key = String(label).trim().toLowerCase();
-  if (UTF8_LABELS.has(key)) return 'utf-8';
-  if (UTF16LE_LABELS.has(key)) return 'utf-16le';
-  const name = key === 'replacement' ? null : hostCall('encodingName', key);
-  if (name === null || name === 'replacement') {
-    throw new RangeError(`Failed to construct 'TextDecoder': The encoding label provided ('${label}') is invalid.`);
+  const text = `${label}`;
+  const key = text.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '').replace(/[A-Z]/g, (c) => c.toLowerCase());
+  const name = UTF8_LABELS.has(key) ? 'utf-8' : legacy().encodingOfLabel(key);
+  if (name === undefined) {
+    throw new RangeError(`Failed to construct 'TextDecoder': The encoding label provided ('${text}') is invalid.`);
   }
-  return name.toLowerCase();
+  return name;
 }
 
 function toBytes(input) {
@@ -314,13 +322,7 @@ export class TextDecoder {
       this.#bomSeen = false;
     }
     this.#streaming = stream;
-    if (this.#encoding !== 'utf-8' && this.#encoding !== 'utf-16le') {
-      // Legacy encodings: each call decodes its bytes on their own.
-      return hostCall('textDecode', this.#encoding, bytes, this.#fatal, this.#ignoreBOM);
-    }
-    if (this.#decoder === null) {
-      this.#decoder = this.#encoding === 'utf-8' ? new Utf8Decoder(this.#fatal) : new Utf16leDecoder(this.#fatal);
-    }
+    this.#decoder ??= createDecoder(this.#encoding, this.#fatal);
     let text;
     try {
       text = this.#decoder.decode(bytes, !stream);
@@ -328,7 +330,8 @@ export class TextDecoder {
       this.#streaming = false;
       throw err;
     }
-    if (!this.#ignoreBOM && !this.#bomSeen && text.length > 0) {
+    // Only the UTF encodings have a byte order mark to strip.
+    if (!this.#ignoreBOM && !this.#bomSeen && text.length > 0 && BOM_ENCODINGS.has(this.#encoding)) {
       this.#bomSeen = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }

@@ -13,6 +13,13 @@ function internals(event) {
 
 const now = () => globalThis.performance?.now() ?? Date.now();
 
+// isTrusted is an own property of every event ([LegacyUnforgeable]), all sharing this getter.
+const isTrustedGetter = Object.getOwnPropertyDescriptor({
+  get isTrusted() {
+    return internals(this).trusted;
+  },
+}, 'isTrusted').get;
+
 export class Event {
   constructor(type, init = undefined) {
     if (arguments.length === 0) throw new TypeError("Failed to construct 'Event': 1 argument required, but only 0 present.");
@@ -29,8 +36,10 @@ export class Event {
       canceled: false,
       inPassiveListener: false,
       dispatching: false,
+      trusted: false,
       timeStamp: now(),
     });
+    Object.defineProperty(this, 'isTrusted', { get: isTrustedGetter, enumerable: true });
   }
 
   get type() {
@@ -59,10 +68,6 @@ export class Event {
   }
   get defaultPrevented() {
     return internals(this).canceled;
-  }
-  get isTrusted() {
-    internals(this);
-    return false;
   }
   get timeStamp() {
     return internals(this).timeStamp;
@@ -102,12 +107,21 @@ export class Event {
 
   initEvent(type, bubbles = false, cancelable = false) {
     const s = internals(this);
+    if (arguments.length === 0) throw new TypeError("Failed to execute 'initEvent' on 'Event': 1 argument required, but only 0 present.");
     if (s.dispatching) return;
     Object.assign(s, {
       type: String(type), bubbles: Boolean(bubbles), cancelable: Boolean(cancelable),
       target: null, stopPropagation: false, stopImmediate: false, canceled: false,
     });
   }
+}
+
+// An event the platform itself fires (as opposed to one a script constructs), for which
+// isTrusted is true.
+export function trustedEvent(type) {
+  const event = new Event(type);
+  internals(event).trusted = true;
+  return event;
 }
 
 const PHASES = { NONE: 0, CAPTURING_PHASE: 1, AT_TARGET: 2, BUBBLING_PHASE: 3 };
@@ -128,6 +142,7 @@ export class CustomEvent extends Event {
     return this.#detail;
   }
   initCustomEvent(type, bubbles = false, cancelable = false, detail = null) {
+    if (arguments.length === 0) throw new TypeError("Failed to execute 'initCustomEvent' on 'CustomEvent': 1 argument required, but only 0 present.");
     if (internals(this).dispatching) return;
     this.initEvent(type, bubbles, cancelable);
     this.#detail = detail;
@@ -156,8 +171,11 @@ export class EventTarget {
 
   addEventListener(type, callback, options = undefined) {
     const lists = targetLists(this);
+    // Every option is read (in dictionary order) before a null callback makes this a no-op.
     const opts = flattenOptions(options);
     const capture = Boolean(opts.capture);
+    const once = Boolean(opts.once);
+    const passive = Boolean(opts.passive);
     const signal = opts.signal;
     if (signal !== undefined && !isAbortSignal(signal)) {
       throw new TypeError("Failed to execute 'addEventListener' on 'EventTarget': member signal is not of type AbortSignal.");
@@ -171,7 +189,7 @@ export class EventTarget {
     let list = lists.get(type);
     if (!list) lists.set(type, (list = []));
     if (list.some((l) => l.callback === callback && l.capture === capture)) return;
-    const listener = { callback, capture, once: Boolean(opts.once), passive: Boolean(opts.passive), removed: false };
+    const listener = { callback, capture, once, passive, removed: false };
     list.push(listener);
     if (signal) {
       signal.addEventListener('abort', () => this.removeEventListener(type, callback, { capture }), { once: true });
@@ -203,16 +221,14 @@ export class EventTarget {
     s.phase = PHASES.AT_TARGET;
     // Listeners added during dispatch are not invoked: work on a snapshot.
     const snapshot = [...(lists.get(s.type) ?? [])];
-    // At the target, capturing listeners run before non-capturing ones.
-    for (const capturePass of [true, false]) {
-      if (s.stopPropagation) break;
-      for (const listener of snapshot) {
-        if (listener.capture !== capturePass || listener.removed) continue;
-        if (listener.once) this.removeEventListener(s.type, listener.callback, { capture: listener.capture });
-        invoke(this, listener, event, s);
-        if (s.stopImmediate) break;
-      }
+    // At the target, capturing listeners run before non-capturing ones. With no path to
+    // propagate along, only stopImmediatePropagation() keeps further listeners from running.
+    const ordered = [...snapshot.filter((l) => l.capture), ...snapshot.filter((l) => !l.capture)];
+    for (const listener of ordered) {
       if (s.stopImmediate) break;
+      if (listener.removed) continue;
+      if (listener.once) this.removeEventListener(s.type, listener.callback, { capture: listener.capture });
+      invoke(this, listener, event, s);
     }
     s.dispatching = false;
     s.phase = PHASES.NONE;
