@@ -360,6 +360,42 @@ before(async () => {
       S.timingSafeEqual(enc('abc'), enc('abc')), S.timingSafeEqual(enc('abc'), enc('abd')),
       S.timingSafeEqual(enc('abc').buffer, new DataView(enc('abc').buffer)), S.timingSafeEqual(new ArrayBuffer(0), new Uint8Array(0)),
     ]);
+    // ---- when arguments are read and checks fail ----
+    // Whether \`call\` rejects before a microtask queued just after it runs: how the spec's
+    // synchronous checks (normalisation, generateKey's parameters) tell from later ones.
+    const rejectsAtOnce = async (call) => {
+      let queued = false;
+      const outcome = call().then(() => 'resolved', (e) => [e.name, queued ? 'later' : 'at once']);
+      Promise.resolve().then(() => { queued = true; });
+      return outcome;
+    };
+    await check('generateKeyCheckOrder', async () => [
+      await rejectsAtOnce(() => S.generateKey({ name: 'AES-GCM', length: 64 }, true, [])),
+      await rejectsAtOnce(() => S.generateKey({ name: 'ECDSA', namedCurve: 'P-192' }, true, ['sign'])),
+      await rejectsAtOnce(() => S.generateKey({ name: 'RSA-PSS', modulusLength: 1024, publicExponent: new Uint8Array([5]), hash: 'SHA-256' }, true, ['sign'])),
+      await rejectsAtOnce(() => S.generateKey({ name: 'HMAC', hash: 'MD5' }, true, ['sign'])),
+      await rejectsAtOnce(() => S.generateKey({ name: 'AES-GCM', length: 128 }, true, ['sign'])),
+      await rejectsAtOnce(() => S.generateKey({ name: 'AES-GCM', length: 128 }, true, [])),
+    ]);
+    await check('rsaGenerateExponent3', async () => (await S.generateKey({ name: 'RSA-OAEP', modulusLength: 1024, publicExponent: new Uint8Array([3]), hash: 'SHA-1' }, false, ['decrypt'])).privateKey.algorithm.publicExponent);
+    await check('hmacMd5Import', () => S.importKey('raw', new Uint8Array(16), { name: 'HMAC', hash: 'MD5' }, false, ['sign']));
+    await check('bytesReadAfterNormalising', async () => {
+      const data = enc('abc');
+      let reads = 0;
+      // The name's getter runs before the data is copied; it is read once.
+      const changing = { get name() { reads++; data[0] = 0x78; return 'SHA-256'; } };
+      const changed = hex(await S.digest(changing, data));
+      const detached = enc('abc');
+      const emptied = hex(await S.digest({ get name() { detached.buffer.transfer(); return 'SHA-256'; } }, detached));
+      return [changed === hex(await S.digest('SHA-256', enc('xbc'))), reads, emptied];
+    });
+    await check('signatureReadAfterNormalising', async () => {
+      const key = await S.importKey('raw', enc('key'), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+      const signature = new Uint8Array(await S.sign('HMAC', key, enc('message')));
+      const good = signature[0];
+      signature[0] ^= 0xff;
+      return S.verify({ get name() { signature[0] = good; return 'HMAC'; } }, key, signature, enc('message'));
+    });
     await check('timingSafeEqualLengths', () => S.timingSafeEqual(enc('abc'), enc('abcd')));
     await check('timingSafeEqualType', () => S.timingSafeEqual('abc', 'abc'));
   `));
@@ -449,6 +485,26 @@ test('key errors carry the spec names', () => {
   assertTypeError(results, 'jwkWithBuffer');
   assertTypeError(results, 'rawWithJwk');
   assertDOMException(results, 'jwkExtMismatch', 'DataError');
+});
+
+test('generateKey rejects bad parameters at once, bad usages later; only digest() takes MD5', () => {
+  assert.deepEqual(value(results, 'generateKeyCheckOrder'), [
+    ['OperationError', 'at once'],
+    ['NotSupportedError', 'at once'],
+    ['OperationError', 'at once'],
+    ['NotSupportedError', 'at once'],
+    ['SyntaxError', 'later'],
+    ['SyntaxError', 'later'],
+  ]);
+  assert.deepEqual(value(results, 'rsaGenerateExponent3'), { 0: 3 });
+  assertDOMException(results, 'hmacMd5Import', 'NotSupportedError');
+});
+
+test('data arguments are copied after the algorithm is normalised', () => {
+  assert.deepEqual(value(results, 'bytesReadAfterNormalising'), [
+    true, 1, 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+  ]);
+  assert.equal(value(results, 'signatureReadAfterNormalising'), true);
 });
 
 test('RSA: PKCS#1 v1.5, PSS and OAEP, in every format', () => {

@@ -6,12 +6,21 @@ import { DOMException } from './dom-exception.js';
 
 // ---- conversions (WebIDL) ----
 
+const isBufferSource = (value) => value instanceof ArrayBuffer || ArrayBuffer.isView(value);
+
+// A BufferSource argument is type-checked when the method is called, but its bytes are copied
+// only after the algorithm is normalised (whose getters may still change or detach them).
 function bufferSource(value, what) {
-  if (value instanceof ArrayBuffer) return new Uint8Array(value.slice(0));
-  if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) {
-    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice();
-  }
+  if (value instanceof ArrayBuffer || (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer)) return value;
   throw new TypeError(`${what} must be an ArrayBuffer or ArrayBufferView.`);
+}
+
+// The spec's "get a copy of the bytes held by": a detached buffer holds none.
+function copyBytes(source) {
+  const buffer = source instanceof ArrayBuffer ? source : source.buffer;
+  if (buffer.detached) return new Uint8Array(0);
+  if (source instanceof ArrayBuffer) return new Uint8Array(source.slice(0));
+  return new Uint8Array(buffer, source.byteOffset, source.byteLength).slice();
 }
 
 function toArrayBuffer(bytes) {
@@ -73,7 +82,7 @@ function jsonWebKey(value) {
 
 // (BufferSource or JsonWebKey), as importKey's keyData.
 function keyData(value) {
-  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return bufferSource(value, 'keyData');
+  if (isBufferSource(value)) return bufferSource(value, 'keyData');
   if (value !== null && typeof value === 'object') return jsonWebKey(value);
   throw new TypeError('keyData must be a BufferSource or a JsonWebKey.');
 }
@@ -113,8 +122,11 @@ const each = (names, params) => Object.fromEntries(names.map((name) => [name, pa
 // Workers' legacy name for Ed25519; MD5 a Workers extension to digest().
 const SIGN = { 'RSASSA-PKCS1-v1_5': 'none', 'RSA-PSS': 'RsaPssParams', ECDSA: 'EcdsaParams', Ed25519: 'none', 'NODE-ED25519': 'none', HMAC: 'none' };
 const ENCRYPT = { 'RSA-OAEP': 'RsaOaepParams', 'AES-CTR': 'AesCtrParams', 'AES-CBC': 'AesCbcParams', 'AES-GCM': 'AesGcmParams' };
+const HASHES = each(['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'], 'none');
 const REGISTRY = {
-  digest: each(['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512', 'MD5'], 'none'),
+  digest: { ...HASHES, MD5: 'none' },
+  // The hash member of other algorithms: digest() alone takes MD5.
+  hash: HASHES,
   generateKey: {
     ...each(RSA, 'RsaHashedKeyGenParams'), ...each(['ECDSA', 'ECDH', 'NODE-ED25519'], 'EcKeyParams'), ...each(AES, 'AesKeyParams'),
     Ed25519: 'none', X25519: 'none', HMAC: 'HmacKeyParams',
@@ -136,12 +148,12 @@ const REGISTRY = {
 function convertMember(type, value, what) {
   switch (type) {
     case 'bytes':
-      return bufferSource(value, what);
+      return copyBytes(bufferSource(value, what));
     case 'bigint':
       if (!(value instanceof Uint8Array)) throw new TypeError(`${what} must be a Uint8Array.`);
       return value.slice();
     case 'hash':
-      return { name: normalize(value, 'digest').name };
+      return { name: normalize(value, 'hash').name };
     case 'key':
       return keyState(value, what).handle;
     case 'string':
@@ -159,11 +171,13 @@ function convertMember(type, value, what) {
 // converted parameters (bytes copied, hashes normalised, keys replaced by their handles).
 function normalize(algorithm, op) {
   const dict = (typeof algorithm === 'object' && algorithm !== null) || typeof algorithm === 'function' ? algorithm : { name: `${algorithm}` };
-  if (dict.name === undefined) throw new TypeError("Algorithm: 'name' is required.");
-  const requested = `${dict.name}`.toUpperCase();
+  // Each member is read once: a getter may have side effects.
+  const rawName = dict.name;
+  if (rawName === undefined) throw new TypeError("Algorithm: 'name' is required.");
+  const requested = `${rawName}`.toUpperCase();
   const supported = REGISTRY[op];
   const name = Object.keys(supported).find((candidate) => candidate.toUpperCase() === requested);
-  if (name === undefined) throw new DOMException(`Unrecognized or unimplemented algorithm: ${dict.name}`, 'NotSupportedError');
+  if (name === undefined) throw new DOMException(`Unrecognized or unimplemented algorithm: ${rawName}`, 'NotSupportedError');
   const normalized = { name };
   for (const [member, [type, required]] of Object.entries(PARAMS[supported[name]])) {
     const value = dict[member];
@@ -203,6 +217,26 @@ const LEGACY_ED25519 = 'NODE-ED25519';
 function checkLegacyCurve(algorithm) {
   if (algorithm.name === LEGACY_ED25519 && algorithm.namedCurve !== LEGACY_ED25519) {
     throw new DOMException(`EDDSA curve "${algorithm.namedCurve}" isn't supported.`, 'NotSupportedError');
+  }
+}
+
+const EC_CURVES = ['P-256', 'P-384', 'P-521'];
+const AES_LENGTHS = [128, 192, 256];
+const RSA_EXPONENTS = [3n, 65537n];
+
+// generateKey's checks of the parameters themselves reject at once, as algorithm normalisation
+// does; only the usages are checked with the generation, later.
+function checkGenerateParams(algorithm) {
+  const { name } = algorithm;
+  if (AES.includes(name) && !AES_LENGTHS.includes(algorithm.length)) {
+    throw new DOMException('AES key length must be 128, 192, or 256 bits.', 'OperationError');
+  }
+  if ((name === 'ECDSA' || name === 'ECDH') && !EC_CURVES.includes(algorithm.namedCurve)) {
+    throw new DOMException(`Unrecognized or unimplemented EC curve "${algorithm.namedCurve}" requested.`, 'NotSupportedError');
+  }
+  if (RSA.includes(name)) {
+    const exponent = algorithm.publicExponent.reduce((n, byte) => n * 256n + BigInt(byte), 0n);
+    if (!RSA_EXPONENTS.includes(exponent)) throw new DOMException(`The "publicExponent" must be either 3 or 65537, but got ${exponent}.`, 'OperationError');
   }
 }
 
@@ -322,40 +356,46 @@ export class SubtleCrypto {
 
   async digest(algorithm, data) {
     requireArguments(arguments, 2, 'digest');
-    const bytes = bufferSource(data, 'data');
+    const source = bufferSource(data, 'data');
     const { name } = normalize(algorithm, 'digest');
+    const bytes = copyBytes(source);
     return toArrayBuffer(await hostAsync('subtleDigest', name, bytes));
   }
 
   async encrypt(algorithm, key, data) {
     requireArguments(arguments, 3, 'encrypt');
-    const bytes = bufferSource(data, 'data');
+    const source = bufferSource(data, 'data');
     const normalized = normalize(algorithm, 'encrypt');
+    const bytes = copyBytes(source);
     const handle = usableKey(key, 'key', normalized, 'encrypt');
     return toArrayBuffer(await hostAsync('subtleEncrypt', normalized, handle, bytes));
   }
 
   async decrypt(algorithm, key, data) {
     requireArguments(arguments, 3, 'decrypt');
-    const bytes = bufferSource(data, 'data');
+    const source = bufferSource(data, 'data');
     const normalized = normalize(algorithm, 'decrypt');
+    const bytes = copyBytes(source);
     const handle = usableKey(key, 'key', normalized, 'decrypt');
     return toArrayBuffer(await hostAsync('subtleDecrypt', normalized, handle, bytes));
   }
 
   async sign(algorithm, key, data) {
     requireArguments(arguments, 3, 'sign');
-    const bytes = bufferSource(data, 'data');
+    const source = bufferSource(data, 'data');
     const normalized = normalize(algorithm, 'sign');
+    const bytes = copyBytes(source);
     const handle = usableKey(key, 'key', normalized, 'sign');
     return toArrayBuffer(await hostAsync('subtleSign', forHost(normalized), handle, bytes));
   }
 
   async verify(algorithm, key, signature, data) {
     requireArguments(arguments, 4, 'verify');
-    const signatureBytes = bufferSource(signature, 'signature');
-    const bytes = bufferSource(data, 'data');
+    const signatureSource = bufferSource(signature, 'signature');
+    const source = bufferSource(data, 'data');
     const normalized = normalize(algorithm, 'verify');
+    const signatureBytes = copyBytes(signatureSource);
+    const bytes = copyBytes(source);
     const handle = usableKey(key, 'key', normalized, 'verify');
     return hostAsync('subtleVerify', forHost(normalized), handle, signatureBytes, bytes);
   }
@@ -366,20 +406,22 @@ export class SubtleCrypto {
     const usageList = keyUsages(usages);
     const normalized = normalize(algorithm, 'generateKey');
     checkLegacyCurve(normalized);
+    checkGenerateParams(normalized);
     return makeKeys(await hostAsync('subtleGenerateKey', forHost(normalized), flag, usageList), normalized);
   }
 
   async importKey(format, data, algorithm, extractable, usages) {
     requireArguments(arguments, 5, 'importKey');
     const fmt = keyFormat(format);
-    const material = keyData(data);
+    const source = keyData(data);
     const flag = Boolean(extractable);
     const usageList = keyUsages(usages);
     const normalized = normalize(algorithm, 'importKey');
     checkLegacyCurve(normalized);
-    const isJwk = !(material instanceof Uint8Array);
+    const isJwk = !isBufferSource(source);
     if (fmt === 'jwk' && !isJwk) throw new TypeError('keyData must be a JsonWebKey for the jwk format.');
     if (fmt !== 'jwk' && isJwk) throw new TypeError(`keyData must be a BufferSource for the ${fmt} format.`);
+    const material = isJwk ? source : copyBytes(source);
     return makeKey(await hostAsync('subtleImportKey', fmt, material, forHost(normalized), flag, usageList), normalized);
   }
 
@@ -427,12 +469,13 @@ export class SubtleCrypto {
   async unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, usages) {
     requireArguments(arguments, 7, 'unwrapKey');
     const fmt = keyFormat(format);
-    const bytes = bufferSource(wrappedKey, 'wrappedKey');
+    const source = bufferSource(wrappedKey, 'wrappedKey');
     const flag = Boolean(extractable);
     const usageList = keyUsages(usages);
     const normalized = normalizeWrap(unwrapAlgorithm, 'unwrapKey', 'decrypt');
     const keyAlgorithm = normalize(unwrappedKeyAlgorithm, 'importKey');
     checkLegacyCurve(keyAlgorithm);
+    const bytes = copyBytes(source);
     const handle = usableKey(unwrappingKey, 'unwrappingKey', normalized, 'unwrapKey');
     const result = await hostAsync('subtleUnwrapKey', fmt, bytes, handle, normalized, forHost(keyAlgorithm), flag, usageList);
     return makeKey(result, keyAlgorithm);
@@ -441,8 +484,8 @@ export class SubtleCrypto {
   // Workers extension: compares in time that depends only on the length.
   timingSafeEqual(a, b) {
     requireArguments(arguments, 2, 'timingSafeEqual');
-    const left = bufferSource(a, 'a');
-    const right = bufferSource(b, 'b');
+    const left = copyBytes(bufferSource(a, 'a'));
+    const right = copyBytes(bufferSource(b, 'b'));
     if (left.byteLength !== right.byteLength) throw new TypeError('Input buffers must have the same byte length.');
     let difference = 0;
     for (let i = 0; i < left.byteLength; i++) difference |= left[i] ^ right[i];
