@@ -78,6 +78,25 @@ before(async () => {
     });
     await check('paramsToStringEscapes', () => new URLSearchParams({ 'a b': 'c&d=e', x: '\\u00e9+' }).toString());
     await check('loneSurrogates', () => new URLSearchParams({ a: '\\ud800' }).toString());
+    await check('punycodeLabels', () => [
+      URL.canParse('http://xn--/'),
+      URL.canParse('https://shop.xn--q/'),
+      URL.canParse('https://xn--ab-/'),
+      URL.canParse('https://xn--ab$c/'),
+      new URL('https://XN--Bcher-kva.example/').hostname,
+      new URL('foo://xn--q/').hostname,
+    ]);
+    await check('punycodeBase', () => new URL('https://ok.example/', 'https://xn--q/'));
+    await check('punycodeHref', () => { new URL('https://ok.example/').href = 'https://xn--ab-/'; });
+    await check('punycodeSetters', () => {
+      const u = new URL('https://ok.example:8443/');
+      u.host = 'xn--q:1';
+      u.hostname = 'xn--ab-';
+      const unchanged = u.host;
+      u.hostname = 'xn--bcher-kva';
+      return [unchanged, u.host];
+    });
+    await check('paramsRecordSameKeys', () => [...new URLSearchParams({ 'k\\ud800': '1', other: '2', 'k\\udbff': '3' })]);
     await check('names', () => [URL.name, URLSearchParams.name, Object.prototype.toString.call(new URL('http://h')), Object.prototype.toString.call(new URLSearchParams())]);
   `));
 });
@@ -100,6 +119,13 @@ test('rejects invalid URLs with TypeError', () => {
   assertTypeError(results, 'invalidBase');
   assertTypeError(results, 'noArgs');
   assertTypeError(results, 'hrefSetterInvalid');
+});
+
+test('domains with Punycode labels that do not decode to a valid label are invalid', () => {
+  assert.deepEqual(value(results, 'punycodeLabels'), [false, false, false, false, 'xn--bcher-kva.example', 'xn--q']);
+  assertTypeError(results, 'punycodeBase');
+  assertTypeError(results, 'punycodeHref');
+  assert.deepEqual(value(results, 'punycodeSetters'), ['ok.example:8443', 'xn--bcher-kva:8443']);
 });
 
 test('canParse and parse', () => {
@@ -135,6 +161,10 @@ test('URLSearchParams takes sequences, records and other params', () => {
   assertTypeError(results, 'paramsBadSequence');
   assert.deepEqual(value(results, 'paramsRecord'), [['b', '2'], ['a', 'x']]);
   assert.deepEqual(value(results, 'paramsFromParams'), ['1', '2']);
+});
+
+test('a record whose keys become equal as USVStrings keeps the first place and the last value', () => {
+  assert.deepEqual(value(results, 'paramsRecordSameKeys'), [['k\ufffd', '3'], ['other', '2']]);
 });
 
 test('URLSearchParams methods', () => {

@@ -108,11 +108,15 @@ export class URLSearchParams {
           this.#list.push([toUSV(items[0]), toUSV(items[1])]);
         }
       } else {
+        // A record: keys that are equal once converted (lone surrogates become U+FFFD) keep the
+        // first one's place and the last one's value.
+        const record = new Map();
         for (const key of Reflect.ownKeys(init)) {
           if (typeof key !== 'string') continue;
           const desc = Reflect.getOwnPropertyDescriptor(init, key);
-          if (desc?.enumerable) this.#list.push([toUSV(key), toUSV(init[key])]);
+          if (desc?.enumerable) record.set(toUSV(key), toUSV(init[key]));
         }
+        this.#list = [...record];
       }
     } else {
       let s = toUSV(init);
