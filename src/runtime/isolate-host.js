@@ -81,7 +81,6 @@ const OPS = {
   fetchAbort: fetchOps.fetchAbort,
   urlParse: urlOps.urlParse,
   urlSet: urlOps.urlSet,
-  encodingName: encodingOps.encodingName,
   textDecode: encodingOps.textDecode,
   zlibCreate: compressionOps.zlibCreate,
   zlibWrite: compressionOps.zlibWrite,

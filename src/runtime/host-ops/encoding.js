@@ -1,14 +1,5 @@
-// Legacy text encodings (everything but UTF-8, which the isolate decodes itself), decoded with
-// Node's ICU-backed TextDecoder.
-
-// Canonical encoding name for a label, or null when the label is unknown.
-export function encodingName(_scope, label) {
-  try {
-    return new TextDecoder(label).encoding;
-  } catch {
-    return null;
-  }
-}
+// The multi-byte CJK encodings (the isolate decodes the others itself, see
+// web/encoding-legacy.js), decoded with Node's ICU-backed TextDecoder.
 
 export function textDecode(_scope, label, bytes, fatal, ignoreBOM) {
   try {
