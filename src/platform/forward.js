@@ -60,12 +60,13 @@ export function acceptForwarded(req, secret) {
   const headers = req.headers;
   const raw = req.rawHeaders;
   let address = null;
-  let trusted = false;
+  let trusted = null;
   for (let i = raw.length - 2; i >= 0; i -= 2) {
     const name = raw[i].toLowerCase();
     if (name !== FORWARDED_FOR && name !== FORWARD_SECRET) continue;
-    if (name === FORWARDED_FOR) address = raw[i + 1];
-    else trusted = raw[i + 1].length === secret.length && timingSafeEqual(Buffer.from(raw[i + 1]), Buffer.from(secret));
+    // The forwarding process appends its pair last: any earlier one is the client's own.
+    if (name === FORWARDED_FOR) address ??= raw[i + 1];
+    else trusted ??= raw[i + 1].length === secret.length && timingSafeEqual(Buffer.from(raw[i + 1]), Buffer.from(secret));
     raw.splice(i, 2);
   }
   delete headers[FORWARDED_FOR];

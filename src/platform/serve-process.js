@@ -109,6 +109,7 @@ export async function runServeProcess() {
   const placement = new Placement(index, processCount);
   const heat = new Heat(hotRequestsPerSecond);
   let anchored = new Set();
+  let callers = new Map(); // worker -> the workers that reach it through service bindings
   let peers = []; // index -> the forwarder to that process, or null while it is down
   let forwarded = 0; // requests handed to their worker's home
   const background = new Map(); // worker -> its background work (anchor only)
@@ -117,6 +118,8 @@ export async function runServeProcess() {
   const reroute = () => {
     router.update(pool.routing());
     anchored = anchoredWorkers(pool);
+    callers = new Map();
+    for (const name of pool.names()) for (const { service } of pool.configOf(name).services) callers.set(service, [...(callers.get(service) ?? []), name]);
   };
   // The anchor's background work for `name`, started again for its current deployment.
   const restartBackground = (name) => {
@@ -148,26 +151,45 @@ export async function runServeProcess() {
         tailRun(run, { scheduledTime: Date.now() });
       },
     };
-    background.set(name, startBackground({ config: { ...config, name }, stateDir, worker: () => pool.pick(name)?.worker ?? null, log: backgroundLog }));
+    // Each run is in flight on its isolate, which is then not dropped under it (a worker at home
+    // elsewhere runs here only for its runs).
+    const worker = () => {
+      const handle = pool.pick(name);
+      if (!handle) return null;
+      const run = (event) => (...args) => {
+        handle.begin();
+        return handle.worker[event](...args).finally(() => handle.end());
+      };
+      return { scheduled: run('scheduled'), queue: run('queue'), objectAlarm: run('objectAlarm') };
+    };
+    background.set(name, startBackground({ config: { ...config, name }, stateDir, worker, log: backgroundLog }));
   };
-  const keptWarm = (name) => placement.isHome(name, anchored.has(name)) || heat.isHot(name);
-  // Starts the isolates of the workers now at home here, a few at a time between requests.
+  // A service binding runs its worker in the caller's process: there, it is kept while a caller
+  // is (a call may still be open, a stream or a WebSocket).
+  const calledHere = (name) => callers.get(name)?.some((caller) => pool.isResident(caller)) ?? false;
+  const keptWarm = (name) => placement.isHome(name, anchored.has(name)) || heat.isHot(name) || calledHere(name);
+  const keptNow = () => new Set(pool.names().filter(keptWarm));
+  // Starts the isolates of the workers kept warm here now but not `before` (those the memory budget
+  // evicted stay so), a few at a time between requests, after those still waiting.
   let rehoming = null;
-  const rehome = () => {
-    const waiting = pool.names().filter((name) => placement.isHome(name, anchored.has(name)) && !pool.isResident(name));
-    clearImmediate(rehoming);
+  const waiting = [];
+  const rehome = (before) => {
+    waiting.push(...pool.names().filter((name) => !before.has(name) && keptWarm(name) && !pool.isResident(name)));
     const next = () => {
-      for (const name of waiting.splice(0, WARM_BATCH)) warm(name);
+      for (const name of waiting.splice(0, WARM_BATCH)) if (keptWarm(name)) warm(name);
       rehoming = waiting.length > 0 ? setImmediate(next) : null;
     };
-    next();
+    if (!rehoming) next();
   };
   const warm = (name) => {
     try {
       pool.warm(name);
     } catch (err) {
       logWorker('error', `[${name}] could not start: ${err.message}`);
+      return;
     }
+    // The workers its service bindings reach run here too: they start with it.
+    for (const { service } of pool.configOf(name)?.services ?? []) if (!pool.isResident(service)) warm(service);
   };
   // Hot copies are started outside the request that found the worker hot.
   const warming = new Set();
@@ -295,19 +317,22 @@ export async function runServeProcess() {
   onMessage = (message) => {
     switch (message.type) {
       // The processes that are up changed: the workers' homes are spread over them.
-      case 'peers':
+      case 'peers': {
         connectPeers(message.ports);
+        const before = keptNow();
         placement.setLive(message.ports.flatMap((peerPort, i) => (peerPort !== null || i === index ? [i] : [])));
-        rehome();
+        rehome(before);
         break;
+      }
       case 'load': {
         let reply;
         try {
-          const deploymentId = pool.load(message.name, { warm: (config) => placement.isHome(message.name, anchored.has(message.name) || needsAnchor(config, anchored)) });
+          const before = keptNow();
+          const deploymentId = pool.load(message.name, { warm: (config) => placement.isHome(message.name, anchored.has(message.name) || needsAnchor(config, anchored)) || calledHere(message.name) });
           reroute();
           restartBackground(message.name);
-          // Workers whose home moved to the anchor with this deployment.
-          rehome();
+          // Workers whose home moved to the anchor with this deployment, or that it now calls.
+          rehome(before);
           reply = { deploymentId };
         } catch (err) {
           reply = { error: err.message };

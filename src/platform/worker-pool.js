@@ -52,8 +52,10 @@ class VersionHandle {
     this.lastUsed = performance.now();
   }
 
+  // Idle time counts from the end of the last event, so a copy is not dropped right after a long one.
   end() {
     this.inflight -= 1;
+    this.lastUsed = performance.now();
     if (this.retired && this.inflight === 0) this.#scheduleDispose();
   }
 

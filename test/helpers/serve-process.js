@@ -55,11 +55,11 @@ export async function startServe({ dirs = serverDirs(), processes = 1, env = {},
       } catch {}
       return { status: response.status, body: json ?? text };
     },
-    // A GET to the ingress with the given Host header (fetch() cannot set one), on a new
-    // connection: { status, text }. Fails after `timeoutMs` without an answer.
-    request(host, target = '/', { timeoutMs = 30_000 } = {}) {
+    // A GET to the ingress with the given Host header (fetch() cannot set one) and `headers`, on a
+    // new connection: { status, text }. Fails after `timeoutMs` without an answer.
+    request(host, target = '/', { timeoutMs = 30_000, headers = {} } = {}) {
       return new Promise((resolve, reject) => {
-        const req = http.get({ host: '127.0.0.1', port, path: target, headers: { host }, agent: false }, (res) => {
+        const req = http.get({ host: '127.0.0.1', port, path: target, headers: { ...headers, host }, agent: false }, (res) => {
           let text = '';
           res.setEncoding('utf8');
           res.on('data', (chunk) => (text += chunk));

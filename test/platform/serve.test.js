@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { startServe, runCli, serverDirs } from '../helpers/serve-process.js';
 import { project, wranglerToml } from '../helpers/project.js';
 import { until } from '../helpers/until.js';
+import { Placement, COOL_MS } from '../../src/platform/placement.js';
 
 const SECRET_VALUE = 'hunter2-correct-horse-battery-staple';
 
@@ -38,6 +39,19 @@ function metricValue(text, name) {
   const match = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
   assert.ok(match, `no ${name} in the metrics`);
   return Number(match[1]);
+}
+
+// A worker name starting with `prefix` whose home is process `index` of `count` (placement.js).
+function nameAt(prefix, index, count = 2) {
+  const placement = new Placement(0, count);
+  for (let i = 0; ; i++) if (placement.home(`${prefix}-${i}`, false) === index) return `${prefix}-${i}`;
+}
+
+// Uploads and deploys a one-module worker through the API.
+async function deployModule(server, name, content, config = {}) {
+  const bundle = { format: 'modules', mainModule: 'index.js', modules: [{ name: 'index.js', type: 'esm', content }] };
+  const uploaded = await server.call('POST', `/api/workers/${name}/versions`, { config: { compatibility_date: '2026-08-04', ...config }, bundle, deploy: true });
+  assert.equal(uploaded.status, 200, JSON.stringify(uploaded.body));
 }
 
 function allBytes(dir) {
@@ -263,7 +277,7 @@ describe('outpost serve with two processes', () => {
   after(() => server?.stop());
 
   // Requests on new connections, so that both processes get some.
-  const fresh = (host, target) => server.request(host, target);
+  const fresh = (host, target, options) => server.request(host, target, options);
 
   test('each worker is kept warm in one process, which serves it whichever process takes the connection', async () => {
     const names = Array.from({ length: 6 }, (_, i) => `placed-${i}`);
@@ -334,6 +348,26 @@ describe('outpost serve with two processes', () => {
     await load;
     assert.deepEqual(failures, []);
     assert.ok(seen.length > 10);
+  });
+
+  test('a client cannot claim another address through a request that is handed over', async () => {
+    const name = nameAt('address', 1);
+    await deployModule(server, name, "export default { fetch(request) { return new Response(request.headers.get('cf-connecting-ip')); } };\n");
+    // Half the connections reach process 0, which hands them to process 1.
+    for (let i = 0; i < 10; i++) {
+      const answer = await fresh(`${name}.localhost`, '/', { headers: { 'x-outpost-forwarded-for': '203.0.113.9' } });
+      assert.equal(answer.text, '127.0.0.1');
+    }
+  });
+
+  test('a worker reached through a service binding is warm where its caller is at home', async () => {
+    const callee = nameAt('callee', 1);
+    const caller = nameAt('caller', 0);
+    await deployModule(server, callee, "export default { fetch() { return new Response('from the callee'); } };\n");
+    await deployModule(server, caller, 'export default { fetch(request, env) { return env.CALLEE.fetch(request); } };\n', { services: [{ binding: 'CALLEE', service: callee }] });
+    const coldStarts = metricValue(await metricsText(server), 'outpost_cold_starts_total');
+    for (let i = 0; i < 6; i++) assert.equal((await fresh(`${caller}.localhost`, '/')).text, 'from the callee');
+    assert.equal(metricValue(await metricsText(server), 'outpost_cold_starts_total'), coldStarts);
   });
 
   test('a Durable Object has one instance whichever process takes the request', async () => {
@@ -472,6 +506,83 @@ describe('outpost serve with two processes', () => {
   });
 });
 
+// Isolates outside a worker's home are dropped once idle for COOL_MS (checked every few seconds):
+// these tests wait that long, side by side.
+describe('outpost serve: isolates outside a worker\'s home', { concurrency: true, timeout: 3 * COOL_MS }, () => {
+  let server;
+  const env = { OUTPOST_API_TOKEN: 'opt_fixed-token-for-automation', OUTPOST_SECRETS_KEY: 'a'.repeat(64) };
+  before(async () => {
+    server = await startServe({ processes: 2, env });
+  });
+  after(() => server?.stop());
+  const longerThanIdle = () => new Promise((resolve) => setTimeout(resolve, COOL_MS + 10_000));
+
+  // A WebSocket to `host` on one connection; reply(text) sends text and resolves with the answer
+  // (or how the socket closed, or that none came).
+  async function openSocket(host) {
+    const { default: WebSocket } = await import('ws');
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/`, { headers: { host } });
+    await new Promise((resolve, reject) => ws.on('open', resolve).on('error', reject));
+    ws.on('error', () => {});
+    const reply = (text) => {
+      ws.send(text);
+      return new Promise((resolve) => {
+        ws.once('message', (data) => resolve(String(data)));
+        ws.once('close', (code) => resolve(`closed ${code}`));
+        setTimeout(() => resolve('no answer'), 10_000);
+      });
+    };
+    return { ws, reply };
+  }
+
+  test('a worker reached through a service binding is not dropped while a call to it is open', async () => {
+    const callee = nameAt('socket-callee', 1);
+    const caller = nameAt('socket-caller', 0);
+    await deployModule(server, callee, `export default {
+      fetch() {
+        const [client, server] = Object.values(new WebSocketPair());
+        server.accept();
+        server.addEventListener('message', (event) => server.send('echo ' + event.data));
+        return new Response(null, { status: 101, webSocket: client });
+      },
+    };\n`);
+    await deployModule(server, caller, 'export default { fetch(request, env) { return env.CALLEE.fetch(request); } };\n', { services: [{ binding: 'CALLEE', service: callee }] });
+    const { ws, reply } = await openSocket(`${caller}.localhost`);
+    assert.equal(await reply('one'), 'echo one');
+    await longerThanIdle();
+    assert.equal(await reply('two'), 'echo two');
+    ws.close();
+  });
+
+  test('a queue batch that runs longer than the idle time is not dropped under it', async () => {
+    const name = nameAt('slow-jobs', 1);
+    await deployModule(server, name, `export default {
+      async fetch(request, env) {
+        await env.JOBS.send('job');
+        return new Response('sent');
+      },
+      async queue(batch) {
+        await new Promise((resolve) => setTimeout(resolve, ${COOL_MS + 10_000}));
+        console.log('done');
+      },
+    };\n`, { queues: { producers: [{ binding: 'JOBS', queue: 'slow-jobs' }], consumers: [{ queue: 'slow-jobs', max_batch_size: 1, max_batch_timeout: 0, max_retries: 0 }] } });
+    const { default: WebSocket } = await import('ws');
+    const tail = new WebSocket(`${server.api.replace('http', 'ws')}/api/workers/${name}/tail`, { headers: { authorization: `Bearer ${server.token}` } });
+    const batches = [];
+    tail.on('message', (data) => {
+      const event = JSON.parse(data);
+      if (event.event?.queue) batches.push(event);
+    });
+    await new Promise((resolve, reject) => tail.on('open', resolve).on('error', reject));
+    // The batch runs in process 0 (the anchor), away from the worker's home.
+    assert.equal((await server.request(`${name}.localhost`, '/')).text, 'sent');
+    await until(() => batches.length > 0, COOL_MS + 40_000, 'the batch in the tail');
+    assert.equal(batches[0].outcome, 'ok');
+    assert.equal(batches[0].logs[0]?.message[0], 'done');
+    tail.close();
+  });
+});
+
 describe('outpost serve under a memory budget', () => {
   let server;
   before(async () => {
@@ -491,6 +602,15 @@ describe('outpost serve under a memory budget', () => {
     for (const name of names) assert.equal((await server.request(`${name}.localhost`)).text, name);
     assert.ok((await metric('outpost_cold_starts_total')) > 0);
     assert.ok((await metric('outpost_isolate_heap_bytes')) < 40 * 1024 * 1024);
+  });
+
+  test('a deploy does not start again the isolates the budget evicted', async () => {
+    const resident = async () => metricValue(await metricsText(server), 'outpost_isolates_resident');
+    await until(async () => (await resident()) < 8, 10_000, 'evictions');
+    const before = await resident();
+    await deployModule(server, 'budget-late', "export default { fetch() { return new Response('late'); } };\n");
+    // The new worker's isolate, and no other.
+    assert.ok((await resident()) <= before + 1, `${await resident()} isolates after the deploy, ${before} before`);
   });
 });
 
