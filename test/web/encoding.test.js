@@ -1,6 +1,11 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { runChecks, value, assertTypeError, error } from './run-checks.js';
+import { moduleBundle } from '../helpers/worker.js';
+import { IsolateHost } from '../../src/runtime/isolate-host.js';
+import * as encodingOps from '../../src/runtime/host-ops/encoding.js';
+
+const { MAX_STREAMING_DECODERS } = encodingOps;
 
 let results;
 before(async () => {
@@ -77,6 +82,54 @@ before(async () => {
       return [...parts.map((p) => d.decode(p, { stream: true })), codes(d.decode())];
     });
     await check('utf16beFatal', () => new TextDecoder('utf-16be', { fatal: true }).decode(bytes(0xdc, 0x00)));
+    // What each call of a stream returns when every byte is a chunk of its own, then the end.
+    const byteByByte = (label, input) => {
+      const d = new TextDecoder(label);
+      return [...input.map((b) => d.decode(bytes(b), { stream: true })), d.decode()];
+    };
+    await check('cjkSplit', () => ({
+      shift_jis: byteByByte('shift_jis', [0x82, 0xa0, 0x41]),
+      eucJp: byteByByte('euc-jp', [0x8f, 0xa2, 0xaf, 0xa4, 0xa2]),
+      gb18030: byteByByte('gb18030', [0x95, 0x32, 0x82, 0x36, 0x81, 0x30, 0x81, 0x30]),
+      gbk: byteByByte('gbk', [0xc4, 0xe3]),
+      big5: byteByByte('big5', [0xa4, 0x40, 0xa4, 0x41]),
+      eucKr: byteByByte('euc-kr', [0xb0, 0xa1, 0x41]),
+      iso2022jp: byteByByte('iso-2022-jp', [0x1b, 0x24, 0x42, 0x24, 0x22, 0x1b, 0x28, 0x42, 0x41]),
+    }));
+    await check('iso2022jpEscapeCarried', () => {
+      const d = new TextDecoder('iso-2022-jp');
+      return [d.decode(bytes(0x1b, 0x24, 0x42), { stream: true }), d.decode(bytes(0x24, 0x22), { stream: true }), d.decode(bytes(0x24, 0x24))];
+    });
+    await check('cjkTruncated', () => {
+      const sjis = new TextDecoder('shift_jis');
+      const gb = new TextDecoder('gb18030');
+      return [sjis.decode(bytes(0x82), { stream: true }), sjis.decode(), gb.decode(bytes(0x81, 0x30), { stream: true }), gb.decode(bytes(0x81))].map(codes);
+    });
+    const fatalSjis = new TextDecoder('shift_jis', { fatal: true });
+    await check('cjkFatalStart', () => fatalSjis.decode(bytes(0x82), { stream: true }));
+    await check('cjkFatalTruncated', () => fatalSjis.decode());
+    await check('cjkFatalAfterTruncated', () => [fatalSjis.decode(bytes(0x82), { stream: true }), fatalSjis.decode(bytes(0xa0))]);
+    await check('cjkFatalMidStream', () => [fatalSjis.decode(bytes(0x82), { stream: true }), fatalSjis.decode(bytes(0x20), { stream: true })]);
+    // The error ended the stream: the next call starts afresh, with no lead byte pending.
+    await check('cjkFatalAfterMidStream', () => fatalSjis.decode(bytes(0xa0)));
+    await check('cjkFatalReset', () => fatalSjis.decode(bytes(0x41)));
+    await check('cjkReused', () => {
+      const d = new TextDecoder('iso-2022-jp');
+      const first = [d.decode(bytes(0x1b, 0x24, 0x42, 0x24), { stream: true }), d.decode(bytes(0x22))];
+      // A finished stream leaves no escape state: these bytes are ASCII again.
+      const oneShot = d.decode(bytes(0x24, 0x22));
+      const second = [d.decode(bytes(0x1b, 0x24), { stream: true }), d.decode(bytes(0x42, 0x24, 0x24), { stream: true }), d.decode()];
+      return [first, oneShot, second];
+    });
+    const pipeDecoded = async (label, options, parts) => {
+      const source = new ReadableStream({ start(controller) { for (const part of parts) controller.enqueue(bytes(...part)); controller.close(); } });
+      const chunks = [];
+      for await (const chunk of source.pipeThrough(new TextDecoderStream(label, options))) chunks.push(chunk);
+      return chunks.map(codes);
+    };
+    await check('cjkDecoderStream', () => pipeDecoded('shift_jis', undefined, [[0x82], [0xa0, 0x82], [0xa2, 0x82]]));
+    await check('cjkDecoderStreamGb18030', () => pipeDecoded('gb18030', undefined, [[0x95, 0x32], [0x82], [0x36, 0x41]]));
+    await check('cjkDecoderStreamFatal', () => pipeDecoded('euc-jp', { fatal: true }, [[0xa4, 0xa2, 0x8f], [0xa2]]));
   `));
 });
 
@@ -167,4 +220,155 @@ test('single-byte encodings decode with the standard\'s indexes', () => {
 test('UTF-16BE decoding streams, drops a leading BOM and flushes a lone byte as U+FFFD', () => {
   assert.deepEqual(value(results, 'utf16be'), ['', '', 'a', '', '😀', ['fffd']]);
   assertTypeError(results, 'utf16beFatal');
+});
+
+test('CJK encodings stream: a character split across calls is decoded once whole', () => {
+  assert.deepEqual(value(results, 'cjkSplit'), {
+    shift_jis: ['', 'あ', 'A', ''],
+    eucJp: ['', '', '˘', '', 'あ', ''],
+    gb18030: ['', '', '', '𠀀', '', '', '', '\x80', ''],
+    gbk: ['', '你', ''],
+    big5: ['', '一', '', '乙', ''],
+    eucKr: ['', '가', 'A', ''],
+    iso2022jp: ['', '', '', '', 'あ', '', '', '', 'A', ''],
+  });
+  assert.deepEqual(value(results, 'iso2022jpEscapeCarried'), ['', 'あ', 'い']);
+});
+
+test('a CJK stream cut short ends in U+FFFD, or a TypeError when fatal, and the stream ends with the error', () => {
+  assert.deepEqual(value(results, 'cjkTruncated'), [[], ['fffd'], [], ['fffd']]);
+  assert.equal(value(results, 'cjkFatalStart'), '');
+  assertTypeError(results, 'cjkFatalTruncated');
+  assert.equal(error(results, 'cjkFatalTruncated').message, 'The encoded data was not valid for encoding shift_jis');
+  assert.deepEqual(value(results, 'cjkFatalAfterTruncated'), ['', 'あ']);
+  assertTypeError(results, 'cjkFatalMidStream');
+  assert.equal(error(results, 'cjkFatalAfterMidStream').message, 'The encoded data was not valid for encoding shift_jis');
+  assert.equal(value(results, 'cjkFatalReset'), 'A');
+});
+
+test('a CJK decoder starts afresh after a finished stream', () => {
+  assert.deepEqual(value(results, 'cjkReused'), [['', 'あ'], '$"', ['', 'い', '']]);
+});
+
+test('TextDecoderStream decodes CJK encodings across chunks', () => {
+  assert.deepEqual(value(results, 'cjkDecoderStream'), [['3042'], ['3044'], ['fffd']]);
+  assert.deepEqual(value(results, 'cjkDecoderStreamGb18030'), [['20000', '41']]);
+  assertTypeError(results, 'cjkDecoderStreamFatal');
+});
+
+// An IsolateHost running `handler` (the body of an async fetch handler) on each request, and what
+// its responses said.
+async function withHost(handler, requests, inspect) {
+  const host = new IsolateHost({
+    name: 'decoders',
+    bundle: moduleBundle(`export default { async fetch(request) { ${handler} } };`),
+    env: { vars: {}, secrets: {} },
+    limits: { cpuMs: 10_000, memoryMb: 128, subrequests: 50, startupMs: 1000 },
+  }, { log() {}, error() {} });
+  host.start();
+  try {
+    const replies = [];
+    for (const path of requests) {
+      const res = await host.fetch({ method: 'GET', url: `http://localhost/${path}`, headers: [], cf: {}, body: null });
+      replies.push(String(res.body));
+    }
+    return inspect(host, replies);
+  } finally {
+    host.dispose();
+  }
+}
+
+test('CJK decoding keeps nothing on the host outside a stream', async () => {
+  const calls = `const d = new TextDecoder('gbk', { fatal: true });
+    d.decode(new Uint8Array([0xc4, 0xe3]));
+    d.decode(new Uint8Array([0xc4]), { stream: true });
+    d.decode(new Uint8Array([0xe3]));
+    d.decode(new Uint8Array([0xc4]), { stream: true });
+    try { d.decode(); } catch {}
+    return new Response('ok');`;
+  await withHost(calls, [''], (host) => assert.equal(host.textDecoders.size, 0));
+  // One call on its own, the common case, takes no handle at all.
+  await withHost(`new TextDecoder('gbk').decode(new Uint8Array([0xc4, 0xe3])); return new Response('ok');`, [''], (host) => {
+    assert.equal(host.textDecoders, undefined);
+  });
+});
+
+test('a worker holds a bounded number of unfinished CJK streams', async () => {
+  const handler = `
+    globalThis.held ??= [];
+    const start = () => { const d = new TextDecoder('big5'); d.decode(new Uint8Array([0xa4]), { stream: true }); globalThis.held.push(d); };
+    if (request.url.endsWith('/fill')) {
+      try { for (;;) start(); } catch (e) { return new Response(e.constructor.name + ': ' + e.message + ' ' + globalThis.held.length); }
+    }
+    // Finishing one stream makes room for another.
+    const finished = globalThis.held.pop().decode(new Uint8Array([0x40]));
+    start();
+    return new Response(finished);`;
+  await withHost(handler, ['fill', 'finish'], (host, replies) => {
+    assert.deepEqual(replies, [`RangeError: Too many unfinished TextDecoder streams in this worker. ${MAX_STREAMING_DECODERS}`, '一']);
+    assert.equal(host.textDecoders.size, MAX_STREAMING_DECODERS);
+  });
+});
+
+test('the host lets go of the decoders of streams the worker abandoned', async () => {
+  // A hundred streams dropped mid-character; then garbage until the isolate has collected (the
+  // probe, dropped after them, is gone); then a hundred more, whose tracking sweeps the first.
+  const handler = `
+    const abandon = () => { for (let i = 0; i < 100; i++) new TextDecoder('shift_jis').decode(new Uint8Array([0x82]), { stream: true }); };
+    abandon();
+    const probe = new WeakRef({});
+    let junk = [];
+    for (let turn = 0; probe.deref() !== undefined; turn++) {
+      if (turn === 1000) return new Response('no collection');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      junk = turn % 4 === 0 ? [] : [junk, new Array(1_000_000).fill(turn)];
+    }
+    abandon();
+    // A TextDecoderStream cancelled midway ends its stream at once.
+    const stream = new TextDecoderStream('gb18030');
+    const writer = stream.writable.getWriter();
+    writer.write(new Uint8Array([0x81]));
+    await writer.abort();
+    return new Response('done');`;
+  await withHost(handler, [''], (host, replies) => {
+    assert.deepEqual(replies, ['done']);
+    assert.equal(host.textDecoders.size, 100);
+  });
+});
+
+test('a worker that fills the bound with streams it then drops is not refused once they are collected', async () => {
+  // The bound is reached with streams nobody holds; once the isolate has collected them, opening
+  // another releases them on the host instead of failing.
+  const handler = `
+    let refused = '';
+    try { for (;;) new TextDecoder('big5').decode(new Uint8Array([0xa4]), { stream: true }); } catch (e) { refused = e.constructor.name; }
+    const probe = new WeakRef({});
+    let junk = [];
+    for (let turn = 0; probe.deref() !== undefined; turn++) {
+      if (turn === 1000) return new Response('no collection');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      junk = turn % 4 === 0 ? [] : [junk, new Array(1_000_000).fill(turn)];
+    }
+    const d = new TextDecoder('big5');
+    d.decode(new Uint8Array([0xa4]), { stream: true });
+    return new Response(refused + ' ' + d.decode(new Uint8Array([0x40])));`;
+  await withHost(handler, [''], (host, replies) => {
+    assert.deepEqual(replies, ['RangeError 一']);
+    assert.ok(host.textDecoders.size < MAX_STREAMING_DECODERS);
+  });
+});
+
+test('decoder handles mean nothing to another isolate, and the bound counts each isolate apart', () => {
+  const a = { nextId: 1 };
+  const b = { nextId: 1 };
+  const id = encodingOps.textDecoderOpen(a, 'shift_jis', false);
+  assert.equal(encodingOps.textDecodeChunk(a, id, new Uint8Array([0x82]), true), '');
+  assert.throws(() => encodingOps.textDecodeChunk(b, id, new Uint8Array([0xa0]), false), TypeError);
+  assert.equal(encodingOps.textDecodeChunk(a, id, new Uint8Array([0xa0]), false), 'あ');
+  assert.throws(() => encodingOps.textDecodeChunk(a, id, new Uint8Array([0xa0]), false), TypeError);
+  for (let i = 0; i < encodingOps.MAX_STREAMING_DECODERS; i++) encodingOps.textDecoderOpen(a, 'gbk', false);
+  assert.throws(() => encodingOps.textDecoderOpen(a, 'gbk', false), RangeError);
+  assert.equal(typeof encodingOps.textDecoderOpen(b, 'gbk', false), 'number');
+  encodingOps.textDecoderRelease(a, [...a.textDecoders.keys()]);
+  assert.equal(a.textDecoders.size, 0);
 });

@@ -1,8 +1,9 @@
 // The Encoding Standard's labels and decoders beyond UTF-8 (see encoding.js): the single-byte
 // encodings and x-user-defined from the standard's tables, the multi-byte CJK ones by the host's
-// ICU decoder.
+// ICU decoder, statefully across the calls of a stream.
 import { hostCall } from './internal/bridge.js';
 import { StringSink, decodeError } from './encoding.js';
+import { LiveHandles } from './node/_host-handles.js';
 
 // Every label of the standard but UTF-8's (in encoding.js), by the name of the encoding it
 // selects. The labels of the "replacement" encoding are left out: the API rejects them as it does
@@ -132,15 +133,44 @@ class SingleByteDecoder {
   }
 }
 
-// The multi-byte CJK encodings, decoded by the host; each call decodes its bytes on their own.
+// The multi-byte CJK encodings, decoded by the host (host-ops/encoding.js). A call that is not part
+// of a stream decodes its bytes on their own, in one host call; a stream keeps a decoder on the
+// host, by handle, from its first call to its last (or to a fatal error, which ends it).
+//
+// The host's decoders of streams whose TextDecoder was garbage-collected unfinished are released
+// from time to time.
+const openStreams = new LiveHandles('textDecoderRelease', 64);
+
 class HostDecoder {
+  #encoding;
+  #fatal;
+  #handle = 0; // of the host's decoder, while a stream is under way
+
   constructor(encoding, fatal) {
-    this.encoding = encoding;
-    this.fatal = fatal;
+    this.#encoding = encoding;
+    this.#fatal = fatal;
   }
-  // ignoreBOM is passed as true: none of these encodings has a BOM for the host to strip.
-  decode(bytes) {
-    return hostCall('textDecode', this.encoding, bytes, this.fatal, true);
+
+  decode(bytes, flush) {
+    if (this.#handle === 0) {
+      if (flush) return hostCall('textDecode', this.#encoding, bytes, this.#fatal);
+      this.#handle = openStreams.withRoom(() => hostCall('textDecoderOpen', this.#encoding, this.#fatal));
+      openStreams.track(this, this.#handle);
+    }
+    // The host lets go of its decoder as the stream ends, flushed or failed.
+    try {
+      const text = hostCall('textDecodeChunk', this.#handle, bytes, !flush);
+      if (flush) this.#ended();
+      return text;
+    } catch (err) {
+      this.#ended();
+      throw err;
+    }
+  }
+
+  #ended() {
+    openStreams.untrack(this.#handle);
+    this.#handle = 0;
   }
 }
 

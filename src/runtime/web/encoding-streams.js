@@ -53,6 +53,14 @@ export class TextDecoderStream extends TransformStream {
         const text = decoder.decode();
         if (text.length > 0) controller.enqueue(text);
       },
+      // Cancelled or aborted midway: the decoder's stream ends too, so that the host lets go of
+      // the state it keeps for a CJK one (see encoding-legacy.js) without waiting for garbage
+      // collection. What was left undecoded no longer matters.
+      cancel() {
+        try {
+          decoder.decode();
+        } catch {}
+      },
     });
     this.#decoder = decoder;
   }

@@ -157,6 +157,7 @@ export class LiveHandles {
     this.#sweepAt = minimum;
   }
 
+  // Releases on the host the handles of objects collected here; returns how many.
   #sweep() {
     const dead = [];
     for (const [id, ref] of this.#live) {
@@ -167,6 +168,20 @@ export class LiveHandles {
     }
     if (dead.length) hostCall(this.#releaseOp, dead);
     this.#sweepAt = Math.max(this.#minimum, this.#live.size * 2);
+    return dead.length;
+  }
+
+  // What `create()` (a host call making a new object) returns. When the host refuses it for lack
+  // of room (a RangeError: it holds as many as it allows), the objects collected here since the
+  // last sweep are released and it is asked once more: a worker that drops its objects is never
+  // refused for them.
+  withRoom(create) {
+    try {
+      return create();
+    } catch (err) {
+      if (!(err instanceof RangeError) || this.#sweep() === 0) throw err;
+      return create();
+    }
   }
 
   track(object, id) {

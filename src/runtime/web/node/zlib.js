@@ -147,7 +147,7 @@ function checkRange(value, name, lower, upper, fallback) {
 // ZlibBase is linked to stream.Transform when the first stream is made.
 function ZlibBase(mode, options) {
   const opts = options ?? undefined;
-  const [id, settings] = fromHost(hostCall('nzCreate', mode, toHost(opts)));
+  const [id, settings] = handles.withRoom(() => fromHost(hostCall('nzCreate', mode, toHost(opts))));
   if (!linked) link();
   streamModule().Transform.call(this, { autoDestroy: true, ...(opts !== null && typeof opts === 'object' ? opts : {}) });
   this[kId] = id;
