@@ -1,12 +1,11 @@
-// Outbound fetch() from a worker, performed by Node's fetch. Each call is a subrequest of the
-// invocation that made it, counted against its limit.
+// Outbound fetch() from a worker, sent as Workers sends it (see subrequest.js). Each call is a
+// subrequest of the invocation that made it, counted against its limit.
 import { Readable } from 'node:stream';
 import { Source } from './streams.js';
 import * as objectOps from './durable-objects.js';
+import { NULL_BODY_STATUSES, sendSubrequest } from './subrequest.js';
 import { joinConnection } from './websocket.js';
 import { joinHeaders, splitHeaders } from '../web/internal/protocol.js';
-
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 // `route`: where to send the request instead of the network: ['service', binding] (another
 // worker) or ['object', binding, id, name] (a Durable Object).
@@ -17,28 +16,23 @@ export function fetchStart(host, method, url, headers, redirect, body, sinkId, r
   if (!/^https?:$/.test(new URL(url).protocol)) throw new TypeError(`Fetch API cannot load: ${url}`);
   if (route) return workerFetch(host, route, method, url, headers, body, sinkId);
 
-  const pairs = pairsOf(splitHeaders(headers));
   const controller = new AbortController();
-  let requestBody = body;
-  if (sinkId) {
-    requestBody = Readable.toWeb(host.sinks.get(sinkId).readable);
-  }
-  const response = fetch(url, {
+  const response = sendSubrequest({
     method,
-    headers: pairs,
+    url,
+    headers: pairsOf(splitHeaders(headers)),
+    body: sinkId ? host.sinks.get(sinkId).readable : body,
     redirect,
-    body: requestBody ?? undefined,
-    duplex: 'half',
     signal: controller.signal,
   });
   response.catch(() => {});
-  return host.addFetch({ response, controller, method });
+  return host.addFetch({ response, controller });
 }
 
 // A request to a worker or a Durable Object of this process, delivered as the HTTP server
-// delivers one (with no socket); its answer is given the shape of a fetch() response. A 101 with a
-// WebSocket becomes { status, statusText, headers, webSocketId }: a connection of this isolate
-// joined to the answering one's.
+// delivers one (with no socket); its answer is given the shape of a subrequest's response
+// (sendSubrequest's). A 101 with a WebSocket becomes { status, statusText, headers, webSocketId }:
+// a connection of this isolate joined to the answering one's.
 function workerFetch(host, route, method, url, headers, body, sinkId) {
   const invocation = host.current;
   const controller = new AbortController();
@@ -60,12 +54,12 @@ function workerFetch(host, route, method, url, headers, body, sinkId) {
       const { status, statusText, headers: resultHeaders, webSocket } = result;
       return { status, statusText, headers: pairsOf(resultHeaders), webSocketId: joinConnection(host, invocation, webSocket) };
     }
-    const resultBody = result.body === null || typeof result.body === 'string' || Buffer.isBuffer(result.body) ? result.body : Readable.toWeb(result.body);
-    const nullBody = NULL_BODY_STATUSES.has(result.status) || method === 'HEAD';
-    return new Response(nullBody ? null : resultBody, { status: result.status, statusText: result.statusText, headers: pairsOf(result.headers) });
+    const nullBody = result.body === null || NULL_BODY_STATUSES.has(result.status) || method === 'HEAD';
+    const body = nullBody ? null : result.body instanceof Readable ? result.body : Readable.from([result.body]);
+    return { status: result.status, statusText: result.statusText ?? '', headers: pairsOf(result.headers), url: '', redirected: false, body };
   });
   response.catch(() => {});
-  return host.addFetch({ response, controller, method });
+  return host.addFetch({ response, controller });
 }
 
 const ERROR_CLASSES = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
@@ -95,16 +89,14 @@ export function fetchResult(host, callId, fetchId) {
   pending.response.then(settled, settled);
   host.completeWith(callId, pending.response.then(
     (res) => {
-      const headers = [];
-      for (const [name, value] of res.headers) headers.push(name, value);
+      const headers = res.headers.flat();
       if (res.webSocketId) return [res.status, res.statusText, joinHeaders(headers), '', false, 0, res.webSocketId];
-      const hasBody = res.body !== null && !NULL_BODY_STATUSES.has(res.status) && pending.method !== 'HEAD';
-      const sourceId = hasBody ? host.addSource(new Source(Readable.fromWeb(res.body)), invocation) : 0;
-      if (!hasBody) res.body?.cancel().catch(() => {});
+      const sourceId = res.body ? host.addSource(new Source(res.body), invocation) : 0;
       return [res.status, res.statusText, joinHeaders(headers), res.url, res.redirected, sourceId];
     },
     (err) => {
-      if (err?.name === 'AbortError' || err?.routed) throw err;
+      // A TypeError already says what failed (a redirect that cannot be followed, for one).
+      if (err?.name === 'AbortError' || err?.routed || err instanceof TypeError) throw err;
       throw new TypeError(describeFetchFailure(err));
     },
   ));
@@ -115,8 +107,8 @@ export function fetchAbort(host, fetchId, reason) {
 }
 
 function describeFetchFailure(err) {
-  const cause = err?.cause;
-  if (cause?.code === 'ECONNREFUSED') return 'Network connection lost.';
-  if (err?.message === 'fetch failed' && cause?.message) return `fetch failed: ${cause.message}`;
-  return err?.message ?? 'fetch failed';
+  if (err?.code === 'ECONNREFUSED') return 'Network connection lost.';
+  // A failure on each address of a host is an AggregateError with only a code.
+  const reason = err?.message || err?.code;
+  return reason ? `fetch failed: ${reason}` : 'fetch failed';
 }
