@@ -51,7 +51,7 @@ const DEADLINE_GRID_MS = 1000;
 const OBJECT_IDLE_MS = 30_000;
 
 // What a worker with today's compatibility date gets (see config/compat.js).
-export const DEFAULT_COMPAT = Object.freeze({ nodejsCompat: true, nodejsAls: true, populateProcessEnv: true });
+export const DEFAULT_COMPAT = Object.freeze({ nodejsCompat: true, nodejsAls: true, populateProcessEnv: true, globalMessageChannel: true });
 
 // How long background work (ctx.waitUntil) may run after the response, as in Workers.
 const WAIT_UNTIL_LIMIT_MS = 30_000;
@@ -187,7 +187,7 @@ class Invocation {
 
 export class IsolateHost {
   // spec: { name, bundle, env: { vars, secrets, bindings }, compat: { nodejsCompat, nodejsAls,
-  // populateProcessEnv }, limits: { cpuMs, memoryMb, subrequests, startupMs }, stateDir }
+  // populateProcessEnv, globalMessageChannel }, limits: { cpuMs, memoryMb, subrequests, startupMs }, stateDir }
   // hooks: { log(level, message), error(WorkerError, phase) }
   constructor(spec, hooks) {
     this.spec = spec;

@@ -21,7 +21,8 @@ export class Worker {
   // overrides of DEFAULT_LIMITS; log(level, message): console output and errors of this worker;
   // stateDir: where its persistent state (the Cache API's entries, the storage bindings' data)
   // lives; without one the cache stores nothing and storage bindings cannot be given. compat:
-  // { nodejsCompat, nodejsAls, populateProcessEnv } from its compatibility date and flags.
+  // { nodejsCompat, nodejsAls, populateProcessEnv, globalMessageChannel (today's when left out) }
+  // from its compatibility date and flags.
   // services(workerName): the Worker of that name its service bindings reach, or null.
   // deniedPorts: ports of this machine that sockets may not connect to (the server's own; the
   // array may be filled in later, once the server listens).
@@ -35,7 +36,10 @@ export class Worker {
       name,
       bundle: lowerAsyncForContext(bundle, compat, (message) => log('warn', message)),
       env: { vars: env.vars ?? {}, secrets: env.secrets ?? {}, bindings },
-      compat: { nodejsCompat: compat.nodejsCompat, nodejsAls: compat.nodejsAls, populateProcessEnv: compat.populateProcessEnv },
+      compat: {
+        nodejsCompat: compat.nodejsCompat, nodejsAls: compat.nodejsAls, populateProcessEnv: compat.populateProcessEnv,
+        globalMessageChannel: compat.globalMessageChannel ?? DEFAULT_COMPAT.globalMessageChannel,
+      },
       limits: { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(limits).filter(([, v]) => v != null)) },
       stateDir: stateDir === null ? null : path.resolve(stateDir),
       deniedPorts,

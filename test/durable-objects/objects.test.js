@@ -149,3 +149,16 @@ test('objects of another worker (script_name) live in that worker: one instance 
     host.dispose();
   }
 });
+
+test('durable_object_fetch_requires_full_url, fetcher_no_get_put_delete: a stub fetches full URLs only; get() is an RPC call, not a fetch', async () => {
+  const out = await run(`
+    const stub = env.COUNTER.getByName('urls');
+    await attempt('relative', () => stub.fetch('/path'));
+    await attempt('full', async () => (await (await stub.fetch('https://object/path')).json()).method);
+    await attempt('get', () => stub.get('https://object/path'));
+  `);
+  assert.deepEqual(out.relative, { error: ['TypeError', 'Invalid URL: /path'] });
+  assert.equal(out.full, 'GET');
+  assert.equal(out.get.error[0], 'TypeError');
+  assert.match(out.get.error[1], /does not implement "get"|get/);
+});

@@ -27,7 +27,14 @@ test('nodejs_compat is on from 2026-08-04, opt-in before, and no_nodejs_compat t
 
 test('unknown and contradictory flags warn', () => {
   assert.match(resolveCompatibility('2026-09-01', ['no_such_flag']).warnings[0], /Unknown compatibility flag "no_such_flag"/);
-  assert.deepEqual(resolveCompatibility('2026-09-01', ['streams_enable_constructors', 'no_global_navigator']).warnings, []);
+  assert.match(resolveCompatibility('2026-09-01', ['response_json']).warnings[0], /Unknown compatibility flag "response_json"/);
+  // Behaviours Outpost always has, and flags that only matter on Cloudflare's network, are accepted.
+  assert.deepEqual(resolveCompatibility('2020-01-01', ['streams_enable_constructors', 'minimal_subrequests', 'global_fetch_strictly_public']).warnings, []);
+  // Turning off a behaviour Outpost always has cannot be honoured.
+  assert.deepEqual(resolveCompatibility('2026-09-01', ['no_global_navigator', 'formdata_parser_converts_files_to_strings']).warnings, [
+    'The compatibility flag "no_global_navigator" is not supported: Outpost always has the behaviour of "global_navigator". It is ignored.',
+    'The compatibility flag "formdata_parser_converts_files_to_strings" is not supported: Outpost always has the behaviour of "formdata_parser_supports_files". It is ignored.',
+  ]);
   const contradiction = resolveCompatibility('2024-01-01', ['no_nodejs_compat', 'nodejs_compat']);
   assert.equal(contradiction.nodejsCompat, false);
   assert.match(contradiction.warnings[0], /contradict each other; "no_nodejs_compat" wins/);

@@ -38,7 +38,7 @@ const MODES = [
   ['brotliCompressSync', 'brotliDecompressSync'], ['gzipSync', 'unzipSync'], ['deflateSync', 'unzipSync'],
 ];
 
-test('the synchronous functions compress exactly as Node does, with options', async () => {
+test('nodejs_zlib: the synchronous functions compress exactly as Node does, with options', async () => {
   const dictionary = 'Outpost runs Workers code';
   const r = await inWorker(`
     for (const [compress, decompress] of FIX.modes) {

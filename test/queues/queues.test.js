@@ -59,7 +59,7 @@ function startBroker(stateDir, worker, settings) {
   return { broker, batches, logs };
 }
 
-test('send and sendBatch carry every content type; the consumer gets the values back', async () => {
+test('send and sendBatch carry every content type, JSON by default (queues_json_messages); the consumer gets the values back', async () => {
   const stateDir = temporaryStateDir();
   const { worker, deliveries } = consumerWorker(stateDir);
   const producer = new Worker({
@@ -68,11 +68,12 @@ test('send and sendBatch carry every content type; the consumer gets the values 
     env: { bindings: PRODUCER },
     bundle: moduleBundle(`export default { async fetch(request, env) {
       const cyclic = { name: 'cyclic' }; cyclic.self = cyclic;
-      await env.Q.send({ kind: 'v8', when: new Date(0), map: new Map([['a', 1]]), set: new Set([1]), big: 10n, cyclic });
+      await env.Q.send({ kind: 'v8', when: new Date(0), map: new Map([['a', 1]]), set: new Set([1]), big: 10n, cyclic }, { contentType: 'v8' });
       await env.Q.send('plain', { contentType: 'text' });
       await env.Q.send({ kind: 'json' }, { contentType: 'json' });
       await env.Q.send(new Uint8Array([1, 2, 255]), { contentType: 'bytes' });
       await env.Q.sendBatch([{ body: 'a', contentType: 'text' }, { body: [1, 2], contentType: 'JSON' }]);
+      await env.Q.send({ kind: 'default', when: new Date(0) });
       return new Response('ok');
     } }`),
     log: () => {},
@@ -99,8 +100,8 @@ test('send and sendBatch carry every content type; the consumer gets the values 
   }).start();
   try {
     assert.equal((await producer.fetch(GET)).status, 200);
-    broker.addConsumer(consumerSettings({ queue: 'jobs', max_batch_size: 6, max_batch_timeout: 0 }), () => typed);
-    await until(() => seen.length === 6, 10_000, 'six messages');
+    broker.addConsumer(consumerSettings({ queue: 'jobs', max_batch_size: 7, max_batch_timeout: 0 }), () => typed);
+    await until(() => seen.length === 7, 10_000, 'seven messages');
     assert.deepEqual(seen.map((s) => [s.type, s.detail]), [
       ['[object Object]', [true, 1, true, 'bigint', true]],
       ['[object String]', 'plain'],
@@ -108,6 +109,7 @@ test('send and sendBatch carry every content type; the consumer gets the values 
       ['[object ArrayBuffer]', [1, 2, 255]],
       ['[object String]', 'a'],
       ['[object Array]', [1, 2]],
+      ['[object Object]', { kind: 'default', when: '1970-01-01T00:00:00.000Z' }],
     ]);
     assert.ok(seen.every((s) => s.timestamp && s.id && s.attempts === 1));
   } finally {
@@ -132,7 +134,7 @@ test('producer errors: content types, sizes, batch limits, delays and uncloneabl
     await check('batchUndefined', () => env.Q.sendBatch([{ body: 1 }, { body: undefined }]));
     await check('delay', () => env.Q.send('x', { delaySeconds: 43201 }));
     await check('negativeDelay', () => env.Q.send('x', { delaySeconds: -1 }));
-    await check('function', () => env.Q.send({ f() {} }));
+    await check('function', () => env.Q.send({ f() {} }, { contentType: 'v8' }));
     await check('rejectsNotThrows', () => { let threw = false; let p; try { p = env.Q.send(undefined); } catch { threw = true; } p?.catch(() => {}); return threw; });
   `, { worker: { env: { bindings: PRODUCER } } });
   assertTypeError(results, 'undefinedBody', 'Message body cannot be undefined');

@@ -104,3 +104,20 @@ export default { fetch: router.handle };
     await w.dispose();
   }
 });
+
+test('export_commonjs_default: importing a CommonJS module gives its module.exports as the default export', async () => {
+  const w = await startWorker({
+    format: 'modules',
+    mainModule: 'index.js',
+    modules: [
+      { name: 'index.js', type: 'esm', content: "import lib from './lib.js'; export default { fetch: () => Response.json([lib.answer, Object.keys(lib)]) };" },
+      { name: 'lib.js', type: 'commonjs', content: 'module.exports = { answer: 42 };' },
+    ],
+    sourceMaps: {},
+  });
+  try {
+    assert.deepEqual(await (await w.fetch('/')).json(), [42, ['answer']]);
+  } finally {
+    await w.dispose();
+  }
+});

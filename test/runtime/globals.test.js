@@ -70,19 +70,20 @@ test('crypto.getRandomValues and randomUUID', async () => {
   }
 });
 
-test('navigator, performance, self and structuredClone', async () => {
+test('navigator (global_navigator, enable_navigator_language), performance, self and structuredClone', async () => {
   const w = await startWorker(`export default { fetch() {
     const original = { d: new Date(0), m: new Map([[1, { deep: true }]]), bytes: new Uint8Array([1, 2]) };
     original.self = original;
     const copy = structuredClone(original);
     return Response.json({
-      ua: navigator.userAgent, origin: performance.timeOrigin, perf: typeof performance.now(), self: self === globalThis,
+      ua: navigator.userAgent, language: navigator.language, origin: performance.timeOrigin, perf: typeof performance.now(), self: self === globalThis,
       clone: [copy !== original, copy.self === copy, copy.d instanceof Date, copy.m.get(1).deep, copy.bytes[1]],
     });
   } };`);
   try {
     const out = await (await w.fetch('/')).json();
     assert.equal(out.ua, 'Cloudflare-Workers');
+    assert.equal(out.language, 'en');
     assert.equal(out.perf, 'number');
     assert.equal(out.self, true);
     assert.deepEqual(out.clone, [true, true, true, true, 2]);

@@ -146,7 +146,7 @@ test('writing something other than bytes errors the stream', () => {
   assertTypeError(results, 'sharedChunk');
 });
 
-test('corrupt, truncated and over-long input errors the stream with a TypeError', () => {
+test('corrupt, truncated and over-long input errors the stream with a TypeError (strict_compression_checks)', () => {
   assertTypeError(results, 'garbage', 'Decompression failed.');
   assertTypeError(results, 'badChecksum', 'Decompression failed.');
   assertTypeError(results, 'wrongFormat', 'Decompression failed.');

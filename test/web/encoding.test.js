@@ -311,15 +311,22 @@ test('a worker holds a bounded number of unfinished CJK streams', async () => {
 });
 
 test('the host lets go of the decoders of streams the worker abandoned', async () => {
-  // A hundred streams dropped mid-character; then garbage until the isolate has collected (the
-  // probe, dropped after them, is gone); then a hundred more, whose tracking sweeps the first.
+  // A hundred streams dropped mid-character; then garbage until the isolate has collected every
+  // one of them; then a hundred more, whose tracking sweeps the first.
   const handler = `
-    const abandon = () => { for (let i = 0; i < 100; i++) new TextDecoder('shift_jis').decode(new Uint8Array([0x82]), { stream: true }); };
-    abandon();
-    const probe = new WeakRef({});
+    const abandon = () => {
+      const refs = [];
+      for (let i = 0; i < 100; i++) {
+        const decoder = new TextDecoder('shift_jis');
+        decoder.decode(new Uint8Array([0x82]), { stream: true });
+        refs.push(new WeakRef(decoder));
+      }
+      return refs;
+    };
+    const dropped = abandon();
     let junk = [];
-    for (let turn = 0; probe.deref() !== undefined; turn++) {
-      if (turn === 1000) return new Response('no collection');
+    for (let turn = 0; dropped.some((ref) => ref.deref() !== undefined); turn++) {
+      if (turn === 5000) return new Response('no collection');
       await new Promise((resolve) => setTimeout(resolve, 0));
       junk = turn % 4 === 0 ? [] : [junk, new Array(1_000_000).fill(turn)];
     }
@@ -341,11 +348,17 @@ test('a worker that fills the bound with streams it then drops is not refused on
   // another releases them on the host instead of failing.
   const handler = `
     let refused = '';
-    try { for (;;) new TextDecoder('big5').decode(new Uint8Array([0xa4]), { stream: true }); } catch (e) { refused = e.constructor.name; }
-    const probe = new WeakRef({});
+    const dropped = [];
+    try {
+      for (;;) {
+        const decoder = new TextDecoder('big5');
+        dropped.push(new WeakRef(decoder));
+        decoder.decode(new Uint8Array([0xa4]), { stream: true });
+      }
+    } catch (e) { refused = e.constructor.name; }
     let junk = [];
-    for (let turn = 0; probe.deref() !== undefined; turn++) {
-      if (turn === 1000) return new Response('no collection');
+    for (let turn = 0; dropped.some((ref) => ref.deref() !== undefined); turn++) {
+      if (turn === 5000) return new Response('no collection');
       await new Promise((resolve) => setTimeout(resolve, 0));
       junk = turn % 4 === 0 ? [] : [junk, new Array(1_000_000).fill(turn)];
     }

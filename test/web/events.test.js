@@ -1,6 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { runChecks, value, assertTypeError, assertDOMException } from './run-checks.js';
+import { startWorker } from '../helpers/worker.js';
 
 let results;
 let logs;
@@ -188,6 +189,41 @@ before(async () => {
       t.dispatchEvent(new Event('x'));
       return order;
     });
+    // The global scope (ServiceWorkerGlobalScope in Workers) is an EventTarget.
+    await check('globalIsEventTarget', () => [
+      globalThis instanceof EventTarget, Object.getPrototypeOf(globalThis) === EventTarget.prototype,
+      Object.prototype.toString.call(globalThis), typeof dispatchEvent, dispatchEvent.name, removeEventListener.name,
+    ]);
+    await check('globalDispatch', () => {
+      const seen = [];
+      const listener = function (e) { seen.push([this === globalThis, e.target === globalThis, e.currentTarget === globalThis, e.type]); };
+      // Called bare, as scripts do, and through globalThis.
+      addEventListener('custom', listener);
+      globalThis.addEventListener('custom', { handleEvent(e) { seen.push(['object', e.type]); } }, { once: true });
+      const returned = dispatchEvent(new Event('custom', { cancelable: true }));
+      removeEventListener('custom', listener);
+      globalThis.dispatchEvent(new Event('custom'));
+      return [seen, returned];
+    });
+    await check('globalDispatchCanceled', () => {
+      const cancel = (e) => e.preventDefault();
+      addEventListener('cancel-me', cancel);
+      const result = EventTarget.prototype.dispatchEvent.call(globalThis, new Event('cancel-me', { cancelable: true }));
+      removeEventListener('cancel-me', cancel);
+      return result;
+    });
+    await check('globalDispatchNonEvent', () => dispatchEvent({ type: 'custom' }));
+    await check('globalListenerThrows', () => {
+      const after = [];
+      const thrower = () => { throw new Error('global listener failed'); };
+      const next = () => after.push('after');
+      addEventListener('boom', thrower);
+      addEventListener('boom', next);
+      dispatchEvent(new Event('boom'));
+      removeEventListener('boom', thrower);
+      removeEventListener('boom', next);
+      return after;
+    });
   `));
 });
 
@@ -263,4 +299,56 @@ test('with no path to propagate along, only stopImmediatePropagation keeps liste
   // Dispatch clears both flags when it ends.
   assert.deepEqual(value(results, 'stopBeforeDispatch'), [1, false, false]);
   assert.deepEqual(value(results, 'stopInCaptureListener'), ['capture', 'bubble']);
+});
+
+test('the global scope is an EventTarget tagged ServiceWorkerGlobalScope, as in Workers', () => {
+  assert.deepEqual(value(results, 'globalIsEventTarget'), [true, true, '[object ServiceWorkerGlobalScope]', 'function', 'dispatchEvent', 'removeEventListener']);
+});
+
+test('the global dispatchEvent reaches the global listeners, called bare or not', () => {
+  // The second dispatch finds neither the removed listener nor the `once` one.
+  assert.deepEqual(value(results, 'globalDispatch'), [[[true, true, true, 'custom'], ['object', 'custom']], true]);
+  assert.equal(value(results, 'globalDispatchCanceled'), false);
+  assertTypeError(results, 'globalDispatchNonEvent');
+  // As on any EventTarget, a listener's exception is reported and the next listener still runs.
+  assert.deepEqual(value(results, 'globalListenerThrows'), ['after']);
+  assert.ok(logs.some((l) => l.message.includes('global listener failed')), JSON.stringify(logs));
+});
+
+// A service-worker script's handlers are listeners of the same global EventTarget.
+test('service-worker fetch listeners are global EventTarget listeners', async () => {
+  const worker = await startWorker(`
+    const order = [];
+    addEventListener('fetch', { handleEvent(event) { order.push(['object', event.target === globalThis]); } });
+    addEventListener('fetch', (event) => { order.push('once'); }, { once: true });
+    addEventListener('fetch', (event) => {
+      if (new URL(event.request.url).pathname === '/throw') throw new Error('fetch listener failed');
+      event.respondWith(Response.json(order.splice(0)));
+      event.stopImmediatePropagation();
+    });
+    addEventListener('fetch', () => order.push('never'));
+    addEventListener('custom', (event) => order.push(event.type));
+    dispatchEvent(new Event('custom'));
+  `, { format: 'service-worker' });
+  try {
+    assert.deepEqual(await (await worker.fetch('/')).json(), ['custom', ['object', true], 'once']);
+    assert.deepEqual(await (await worker.fetch('/')).json(), [['object', true]]);
+    const failed = await worker.fetch('/throw');
+    assert.equal(failed.status, 500);
+    await failed.arrayBuffer();
+  } finally {
+    await worker.dispose();
+  }
+});
+
+test('a service-worker script without a listener for the event fails it', async () => {
+  const worker = await startWorker(`addEventListener('scheduled', () => {});`, { format: 'service-worker' });
+  try {
+    const res = await worker.fetch('/');
+    assert.equal(res.status, 500);
+    await res.arrayBuffer();
+    assert.ok(worker.logs.some((l) => l.message.includes('No event handlers were registered for this event.')), JSON.stringify(worker.logs));
+  } finally {
+    await worker.dispose();
+  }
 });

@@ -115,7 +115,7 @@ test('multipart/form-data serialisation escapes names and normalises newlines', 
   ].join('\r\n'));
 });
 
-test('multipart/form-data parsing', () => {
+test('multipart/form-data parsing; file fields become Files (formdata_parser_supports_files)', () => {
   assert.deepEqual(value(results, 'roundTrip'), ['héllo\r\nworld', 'bytes.bin', 'application/octet-stream', [1, 2, 3, 255], '', ['text', 'file', 'empty']]);
   assert.deepEqual(value(results, 'parseHandwritten'), ['value a', '€.txt', 'text/plain', 'file text', 'text/plain']);
   assertTypeError(results, 'parseMissingName');

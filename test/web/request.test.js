@@ -82,7 +82,7 @@ test('the URL is parsed and serialised; relative URLs are rejected', () => {
   assertTypeError(results, 'noArgs');
 });
 
-test('methods are normalised; forbidden and invalid methods throw TypeError', () => {
+test('methods are normalised, patch included (upper_case_all_http_methods); forbidden and invalid methods throw TypeError', () => {
   assert.deepEqual(value(results, 'methods'), ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'CUSTOM']);
   for (const name of ['forbiddenConnect', 'forbiddenTrace', 'forbiddenTrack', 'invalidMethod']) assertTypeError(results, name);
 });
@@ -108,7 +108,7 @@ test('signal is the one given', () => {
   assertTypeError(results, 'badSignal');
 });
 
-test('Workers init members: cache, mode, credentials, integrity', () => {
+test('Workers init members: cache (cache_option_enabled, cache_no_cache_enabled), mode, credentials, integrity', () => {
   assert.deepEqual(value(results, 'cache'), ['no-store', 'no-cache']);
   assertTypeError(results, 'cacheUnsupported', 'Unsupported cache mode: force-cache');
   assert.equal(error(results, 'mode').message, "The 'mode' field on 'RequestInitializerDict' is not implemented.");

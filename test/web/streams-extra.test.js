@@ -304,3 +304,29 @@ test('a request body piped into crypto.DigestStream hashes like node:crypto', as
     await w.dispose();
   }
 });
+
+test('streams_enable_constructors, transformstream_enable_standard_constructor: streams built from JavaScript sources, sinks and transformers', async () => {
+  const { results } = await runChecks(`
+    await check('readable', async () => {
+      const reader = new ReadableStream({ start(c) { c.enqueue('a'); c.enqueue('b'); c.close(); } }).getReader();
+      return [(await reader.read()).value, (await reader.read()).value, (await reader.read()).done];
+    });
+    await check('writable', async () => {
+      const written = [];
+      const writer = new WritableStream({ write(chunk) { written.push(chunk); } }).getWriter();
+      await writer.write('x');
+      await writer.close();
+      return written;
+    });
+    await check('transform', async () => {
+      const upper = new TransformStream({ transform(chunk, c) { c.enqueue(chunk.toUpperCase()); }, flush(c) { c.enqueue('!'); } });
+      const writer = upper.writable.getWriter();
+      writer.write('ab');
+      writer.close();
+      return new Response(upper.readable.pipeThrough(new TextEncoderStream())).text();
+    });
+  `);
+  assert.deepEqual(value(results, 'readable'), ['a', 'b', true]);
+  assert.deepEqual(value(results, 'writable'), ['x']);
+  assert.equal(value(results, 'transform'), 'AB!');
+});

@@ -4,6 +4,7 @@ import { runChecks, value, assertDOMException, assertTypeError } from './run-che
 import { moduleBundle, startWorker } from '../helpers/worker.js';
 import * as subtleOps from '../../src/runtime/host-ops/subtle.js';
 import { IsolateHost } from '../../src/runtime/isolate-host.js';
+import { generateKeyPairSync } from 'node:crypto';
 
 const HELPERS = `
   const S = crypto.subtle;
@@ -656,4 +657,31 @@ test('the host lets go of keys the worker no longer holds', async () => {
   } finally {
     host.dispose();
   }
+});
+
+test('strict_crypto_checks: RSA sizes and exponents, generated and imported; ECDH public keys take no usages', async () => {
+  const rsaJwk = (publicExponent) => generateKeyPairSync('rsa', { modulusLength: 512, publicExponent }).publicKey.export({ format: 'jwk' });
+  const { results } = await runChecks(`
+    const generate = (modulusLength) => crypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, false, ['sign']);
+    const importRsa = (jwk) => crypto.subtle.importKey('jwk', jwk, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['verify']);
+    await check('notMultipleOf128', () => generate(1000));
+    await check('tooShort', () => generate(128));
+    await check('multipleOf128', async () => (await generate(640)).publicKey.algorithm.modulusLength);
+    await check('exponent17', async () => (await importRsa(${JSON.stringify(rsaJwk(17))})).algorithm.publicExponent[0]);
+    await check('exponent5', () => importRsa(${JSON.stringify(rsaJwk(5))}));
+    await check('ecdhPublicUsages', async () => {
+      const pair = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
+      const raw = await crypto.subtle.exportKey('raw', pair.publicKey);
+      return crypto.subtle.importKey('raw', raw, { name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits']);
+    });
+  `);
+  assertDOMException(results, 'notMultipleOf128', 'OperationError');
+  assert.equal(results.notMultipleOf128.error.message, "Can't generate key: RSA key size is required to be a multiple of 128");
+  assertDOMException(results, 'tooShort', 'OperationError');
+  assert.equal(results.tooShort.error.message, 'The modulus length must be a multiple of 8 and between 256 and 16k, but 128 was requested.');
+  assert.equal(value(results, 'multipleOf128'), 640);
+  assert.equal(value(results, 'exponent17'), 17);
+  assertDOMException(results, 'exponent5', 'OperationError');
+  assert.equal(results.exponent5.error.message, 'Imported RSA key has invalid publicExponent 5.');
+  assertDOMException(results, 'ecdhPublicUsages', 'SyntaxError');
 });

@@ -194,3 +194,13 @@ test('URLSearchParams serialisation escapes', () => {
 test('names', () => {
   assert.deepEqual(value(results, 'names'), ['URL', 'URLSearchParams', '[object URL]', '[object URLSearchParams]']);
 });
+
+test('url_standard: URLs are parsed and serialised as the WHATWG URL Standard says', async () => {
+  const { results } = await runChecks(`
+    await check('standard', () => [
+      new URL('https://a.com/b/../c d?x y#z').href, new URL('HTTPS://EX.com:443/').href, new URL('http://a/%2e%2E/b').href,
+      new URL('http://ä.com').hostname, new URL('http://[0:0::1]:80/').host, new URL('http://0x7f.1/').hostname,
+    ]);
+  `);
+  assert.deepEqual(value(results, 'standard'), ['https://a.com/c%20d?x%20y#z', 'https://ex.com/', 'http://a/b', 'xn--4ca.com', '[::1]', '127.0.0.1']);
+});

@@ -11,14 +11,13 @@ import { Response } from './response.js';
 import { headersToText } from './internal/header-list.js';
 import { joinHeaders, splitHeaders } from './internal/protocol.js';
 import { LazyJson } from './internal/lazy.js';
-import { Event, EventTarget } from './events.js';
+import { Event, dispatchPropagating } from './events.js';
 import { WorkerEntrypoint } from './workers-module.js';
 import { forgetTimer } from './timers.js';
 import { eventEnded } from './node/fs/event-end.js';
 
 let mainExports = null;
 let env = {};
-const serviceWorkerListeners = new Map();
 const live = new Map(); // invocation id -> Invocation, while it runs
 
 export function setEnv(value) {
@@ -36,24 +35,6 @@ export function setMainExports(namespace) {
 // The main module's export `name` (its default export for null).
 export function mainExport(name) {
   return mainExports?.[name ?? 'default'];
-}
-
-// Events of the global scope itself, dispatched on globalThis as on an EventTarget (rejection.js).
-const GLOBAL_SCOPE_EVENTS = new Set(['unhandledrejection', 'rejectionhandled']);
-
-// Service-worker syntax: the global addEventListener.
-export function addGlobalEventListener(type, listener, options) {
-  if (GLOBAL_SCOPE_EVENTS.has(String(type))) return EventTarget.prototype.addEventListener.call(globalThis, type, listener, options);
-  if (typeof listener !== 'function' && typeof listener?.handleEvent !== 'function') return;
-  if (!serviceWorkerListeners.has(type)) serviceWorkerListeners.set(type, []);
-  serviceWorkerListeners.get(type).push(listener);
-}
-
-export function removeGlobalEventListener(type, listener, options) {
-  if (GLOBAL_SCOPE_EVENTS.has(String(type))) return EventTarget.prototype.removeEventListener.call(globalThis, type, listener, options);
-  const list = serviceWorkerListeners.get(type);
-  const at = list ? list.indexOf(listener) : -1;
-  if (at >= 0) list.splice(at, 1);
 }
 
 export function describeError(err) {
@@ -159,13 +140,9 @@ export function callHandler(name, invocation, argument, makeEvent) {
     if (typeof handler?.[name] !== 'function') throw new Error(`Handler does not export a ${name}() function.`);
     return handler[name](argument, env, invocation.context);
   }
-  const listeners = serviceWorkerListeners.get(name);
-  if (!listeners || listeners.length === 0) throw new Error('No event handlers were registered for this event.');
+  // A listener's exception fails the event, as a handler's does.
   const event = makeEvent();
-  for (const listener of listeners) {
-    if (typeof listener === 'function') listener.call(globalThis, event);
-    else listener.handleEvent(event);
-  }
+  if (dispatchPropagating(globalThis, event) === 0) throw new Error('No event handlers were registered for this event.');
   return { event };
 }
 

@@ -117,9 +117,9 @@ export class Event {
 }
 
 // An event the platform itself fires (as opposed to one a script constructs), for which
-// isTrusted is true.
-export function trustedEvent(type) {
-  const event = new Event(type);
+// isTrusted is true: an Event, or an `EventType` made with `init`.
+export function trustedEvent(type, init = undefined, EventType = Event) {
+  const event = new EventType(type, init);
   internals(event).trusted = true;
   return event;
 }
@@ -209,36 +209,59 @@ export class EventTarget {
   }
 
   dispatchEvent(event) {
-    const lists = targetLists(this);
-    const s = state.get(event);
-    if (!s) throw new TypeError("Failed to execute 'dispatchEvent' on 'EventTarget': parameter 1 is not of type 'Event'.");
-    if (s.dispatching) {
-      throw new DOMException("Failed to execute 'dispatchEvent' on 'EventTarget': The event is already being dispatched.", 'InvalidStateError');
-    }
-    s.dispatching = true;
-    s.target = this;
-    s.currentTarget = this;
-    s.phase = PHASES.AT_TARGET;
-    // Listeners added during dispatch are not invoked: work on a snapshot.
-    const snapshot = [...(lists.get(s.type) ?? [])];
-    // At the target, capturing listeners run before non-capturing ones. With no path to
-    // propagate along, only stopImmediatePropagation() keeps further listeners from running.
-    const ordered = [...snapshot.filter((l) => l.capture), ...snapshot.filter((l) => !l.capture)];
+    dispatch(this, event, report);
+    return !internals(event).canceled;
+  }
+}
+Object.defineProperty(EventTarget.prototype, Symbol.toStringTag, { value: 'EventTarget', configurable: true });
+
+// Dispatches `event` at `target`; `onListenerError(err)` handles what a listener throws, and ends
+// the dispatch by rethrowing it. Returns how many listeners were called.
+function dispatch(target, event, onListenerError) {
+  const lists = targetLists(target);
+  const s = state.get(event);
+  if (!s) throw new TypeError("Failed to execute 'dispatchEvent' on 'EventTarget': parameter 1 is not of type 'Event'.");
+  if (s.dispatching) {
+    throw new DOMException("Failed to execute 'dispatchEvent' on 'EventTarget': The event is already being dispatched.", 'InvalidStateError');
+  }
+  s.dispatching = true;
+  s.target = target;
+  s.currentTarget = target;
+  s.phase = PHASES.AT_TARGET;
+  // Listeners added during dispatch are not invoked: work on a snapshot.
+  const snapshot = [...(lists.get(s.type) ?? [])];
+  // At the target, capturing listeners run before non-capturing ones. With no path to
+  // propagate along, only stopImmediatePropagation() keeps further listeners from running.
+  const ordered = [...snapshot.filter((l) => l.capture), ...snapshot.filter((l) => !l.capture)];
+  let called = 0;
+  try {
     for (const listener of ordered) {
       if (s.stopImmediate) break;
       if (listener.removed) continue;
-      if (listener.once) this.removeEventListener(s.type, listener.callback, { capture: listener.capture });
-      invoke(this, listener, event, s);
+      if (listener.once) target.removeEventListener(s.type, listener.callback, { capture: listener.capture });
+      called += 1;
+      invoke(target, listener, event, s, onListenerError);
     }
+  } finally {
     s.dispatching = false;
     s.phase = PHASES.NONE;
     s.currentTarget = null;
     s.stopPropagation = false;
     s.stopImmediate = false;
-    return !s.canceled;
   }
+  return called;
 }
-Object.defineProperty(EventTarget.prototype, Symbol.toStringTag, { value: 'EventTarget', configurable: true });
+
+const rethrow = (err) => {
+  throw err;
+};
+
+// Dispatches the platform's own events whose listeners' exceptions are not reported but end the
+// dispatch and reach the caller (a service-worker fetch listener's, a MessagePort's). Returns how
+// many listeners were called.
+export function dispatchPropagating(target, event) {
+  return dispatch(target, event, rethrow);
+}
 
 function targetLists(target) {
   let lists = listenerLists.get(target);
@@ -251,7 +274,7 @@ function targetLists(target) {
   return lists;
 }
 
-function invoke(target, listener, event, s) {
+function invoke(target, listener, event, s, onError) {
   if (listener.passive) s.inPassiveListener = true;
   try {
     const { callback } = listener;
@@ -263,9 +286,10 @@ function invoke(target, listener, event, s) {
       handleEvent.call(callback, event);
     }
   } catch (err) {
-    report(err);
+    onError(err);
+  } finally {
+    s.inPassiveListener = false;
   }
-  s.inPassiveListener = false;
 }
 
 function isAbortSignal(value) {
@@ -273,8 +297,9 @@ function isAbortSignal(value) {
 }
 
 // `on<type>` event handler attributes: the handler occupies one listener slot, registered on
-// first assignment and kept in place when replaced, as HTML specifies.
-export function defineEventHandler(proto, type) {
+// first assignment and kept in place when replaced, as HTML specifies. `onAssign(target)`, if
+// given, runs whenever a handler (not null) is assigned.
+export function defineEventHandler(proto, type, onAssign = null) {
   const handlers = new WeakMap();
   Object.defineProperty(proto, `on${type}`, {
     configurable: true,
@@ -304,6 +329,7 @@ export function defineEventHandler(proto, type) {
       } else {
         slot.value = fn;
       }
+      if (fn !== null) onAssign?.(this);
     },
   });
 }

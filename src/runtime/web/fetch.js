@@ -3,9 +3,19 @@
 import { hostAsync, hostCall } from './internal/bridge.js';
 import { kBodySource } from './internal/symbols.js';
 import { hostReadable, pumpToHost } from './streams.js';
+import { Headers } from './headers.js';
 import { Request } from './request.js';
 import { Response, setFetchedFrom } from './response.js';
 import { headersFromText, headersToText } from './internal/header-list.js';
+
+// cache: 'no-store' and 'no-cache' (cache_option_enabled, cache_no_cache_enabled) ask every cache
+// on the way to revalidate; the request's own Headers stay as the worker made them.
+const REVALIDATING_MODES = new Set(['no-store', 'no-cache']);
+function revalidating(requestHeaders) {
+  const headers = new Headers(requestHeaders);
+  for (const name of ['pragma', 'cache-control']) if (!headers.has(name)) headers.set(name, 'no-cache');
+  return headers;
+}
 
 export async function fetch(input, init = undefined) {
   return sendRequest(new Request(input, init), null);
@@ -19,7 +29,7 @@ export async function sendRequest(request, route) {
   // A WebSocket handshake: a 101 answer carries the connection (response.webSocket), not a body.
   if (route === null && request.headers.get('upgrade')?.toLowerCase() === 'websocket') return require('./websocket.js').fetchWebSocket(request);
 
-  const headers = headersToText(request.headers);
+  const headers = headersToText(REVALIDATING_MODES.has(request.cache) ? revalidating(request.headers) : request.headers);
 
   let body = null;
   let sinkId = 0;

@@ -23,10 +23,7 @@ import { FormData } from './form-data.js';
 import { Crypto } from './crypto.js';
 import { createConsole } from './console.js';
 import { createWorkersModule } from './workers-module.js';
-import {
-  dispatchFetch, setEnv, getEnv, setMainExports, addGlobalEventListener, removeGlobalEventListener,
-  describeError, waitUntilCurrent,
-} from './dispatch.js';
+import { dispatchFetch, setEnv, getEnv, setMainExports, describeError, waitUntilCurrent } from './dispatch.js';
 
 function define(target, values) {
   for (const [name, value] of Object.entries(values)) {
@@ -59,6 +56,10 @@ class Navigator {
   get hardwareConcurrency() {
     return 1;
   }
+  // enable_navigator_language (on from 2025-05-19): always "en" for now.
+  get language() {
+    return 'en';
+  }
 }
 
 Object.defineProperty(Performance.prototype, Symbol.toStringTag, { value: 'Performance', configurable: true });
@@ -84,14 +85,35 @@ function installGlobals(global) {
     navigator: new Navigator(),
     Navigator,
     self: global,
-    addEventListener: addGlobalEventListener,
-    removeEventListener: removeGlobalEventListener,
   });
+  installGlobalEventTarget(global);
   installLazyGlobals(global);
   // Atomics.wait would block the thread that runs every worker of this process.
   define(global.Atomics, {
     wait() {
       throw new TypeError('Atomics.wait cannot be called in this context');
+    },
+  });
+}
+
+// The global scope is an EventTarget, as Workers' ServiceWorkerGlobalScope is: its listeners get
+// the events of the worker's handlers (a service-worker script's 'fetch', ...) and of the scope
+// itself ('unhandledrejection', ...). Its methods are also own properties bound to it, since
+// scripts call them bare: `addEventListener('fetch', ...)`.
+function installGlobalEventTarget(global) {
+  Object.setPrototypeOf(global, EventTarget.prototype);
+  // Its own class's tag, not the inherited 'EventTarget'.
+  Object.defineProperty(global, Symbol.toStringTag, { value: 'ServiceWorkerGlobalScope', configurable: true });
+  const { prototype } = EventTarget;
+  define(global, {
+    addEventListener(type, listener, options) {
+      return prototype.addEventListener.call(global, type, listener, options);
+    },
+    removeEventListener(type, listener, options) {
+      return prototype.removeEventListener.call(global, type, listener, options);
+    },
+    dispatchEvent(event) {
+      return prototype.dispatchEvent.call(global, event);
     },
   });
 }
@@ -103,30 +125,24 @@ const STREAM_CLASSES = [
   'WritableStreamDefaultController', 'TransformStream', 'TransformStreamDefaultController',
   'ByteLengthQueuingStrategy', 'CountQueuingStrategy',
 ];
-const LAZY_MODULES = {
-  TextEncoderStream: () => require('./encoding-streams.js'),
-  TextDecoderStream: () => require('./encoding-streams.js'),
-  CompressionStream: () => require('./compression.js'),
-  DecompressionStream: () => require('./compression.js'),
-  IdentityTransformStream: () => require('./byte-streams.js'),
-  FixedLengthStream: () => require('./byte-streams.js'),
-  SubtleCrypto: () => require('./subtle.js'),
-  structuredClone: () => require('./structured-clone.js'),
-  CryptoKey: () => require('./subtle.js'),
-  HTMLRewriter: () => require('./html-rewriter/index.js'),
-  caches: () => require('./cache.js'),
-  Cache: () => require('./cache.js'),
-  CacheStorage: () => require('./cache.js'),
-  URLPattern: () => require('./url-pattern.js'),
-  PromiseRejectionEvent: () => require('./rejection.js'),
-  scheduler: () => require('./scheduler.js'),
-  WebSocket: () => require('./websocket.js'),
-  WebSocketPair: () => require('./websocket.js'),
-  MessageEvent: () => require('./websocket.js'),
-  CloseEvent: () => require('./websocket.js'),
-  ErrorEvent: () => require('./websocket.js'),
-  WebSocketRequestResponsePair: () => require('./durable-object-websockets.js'),
-};
+// Each module's loader, then the globals it exports. (One loader per module: every function
+// literal costs each isolate its own closure.)
+const LAZY_MODULES = [
+  [() => require('./encoding-streams.js'), 'TextEncoderStream', 'TextDecoderStream'],
+  [() => require('./compression.js'), 'CompressionStream', 'DecompressionStream'],
+  [() => require('./byte-streams.js'), 'IdentityTransformStream', 'FixedLengthStream'],
+  [() => require('./subtle.js'), 'SubtleCrypto', 'CryptoKey'],
+  [() => require('./structured-clone.js'), 'structuredClone'],
+  [() => require('./html-rewriter/index.js'), 'HTMLRewriter'],
+  [() => require('./cache.js'), 'caches', 'Cache', 'CacheStorage'],
+  [() => require('./url-pattern.js'), 'URLPattern'],
+  [() => require('./rejection.js'), 'PromiseRejectionEvent'],
+  [() => require('./scheduler.js'), 'scheduler'],
+  [() => require('./websocket.js'), 'WebSocket', 'WebSocketPair', 'MessageEvent', 'CloseEvent', 'ErrorEvent'],
+  [() => require('./durable-object-websockets.js'), 'WebSocketRequestResponsePair'],
+];
+// With expose_global_message_channel (on from 2025-08-15).
+const MESSAGE_CHANNEL_MODULE = [() => require('./message-channel.js'), 'MessageChannel', 'MessagePort'];
 
 // Storage bindings, by type: each class is loaded only by workers that have such a binding.
 const BINDINGS = {
@@ -140,7 +156,11 @@ const BINDINGS = {
 
 function installLazyGlobals(global) {
   for (const name of STREAM_CLASSES) defineLazy(global, name, () => streams()[name]);
-  for (const [name, load] of Object.entries(LAZY_MODULES)) defineLazy(global, name, () => load()[name]);
+  for (const module of LAZY_MODULES) installLazyModule(global, module);
+}
+
+function installLazyModule(global, [load, ...names]) {
+  for (const name of names) defineLazy(global, name, () => load()[name]);
 }
 
 // Node.js compatibility (nodejs_compat): the globals Workers then has. Each is built on first use.
@@ -196,6 +216,7 @@ function enter(time, kind, a, b, c, d, e, f) {
         return fireTimer(a);
       case Entry.ENV: {
         const env = { ...a.vars, ...a.secrets };
+        if (a.compat.globalMessageChannel) installLazyModule(globalThis, MESSAGE_CHANNEL_MODULE);
         if (a.compat.nodejsCompat) installNodeGlobals(globalThis, { ...a.compat, env: a.compat.populateProcessEnv ? processEnv(a) : {} });
         for (const [name, type] of Object.entries(a.bindings)) env[name] = BINDINGS[type](name);
         setEnv(env);

@@ -10,7 +10,7 @@ const UNCLONEABLE_CLASSES = [Promise, WeakMap, WeakSet, WeakRef, FinalizationReg
 const PLATFORM_TAGS = new Set([
   'Headers', 'Request', 'Response', 'URL', 'URLSearchParams', 'FormData', 'EventTarget', 'Event',
   'CustomEvent', 'AbortController', 'AbortSignal', 'ReadableStream', 'WritableStream', 'TransformStream',
-  'TextEncoder', 'TextDecoder', 'Generator', 'AsyncGenerator',
+  'TextEncoder', 'TextDecoder', 'Generator', 'AsyncGenerator', 'MessageChannel', 'MessagePort',
 ]);
 
 function uncloneable(value) {

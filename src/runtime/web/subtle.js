@@ -223,6 +223,17 @@ function checkLegacyCurve(algorithm) {
 const EC_CURVES = ['P-256', 'P-384', 'P-521'];
 const AES_LENGTHS = [128, 192, 256];
 const RSA_EXPONENTS = [3n, 65537n];
+// strict_crypto_checks: imported keys may also use these commonly used safe exponents.
+const RSA_IMPORT_EXPONENTS = [3n, 17n, 37n, 65537n];
+
+const bigEndian = (bytes) => bytes.reduce((n, byte) => n * 256n + BigInt(byte), 0n);
+
+// Chromium's limits, which keep key generation from looping: a whole number of bytes, 256 to 16k bits.
+function checkModulusLength(bits) {
+  if (bits % 8 !== 0 || bits < 256 || bits > 16384) {
+    throw new DOMException(`The modulus length must be a multiple of 8 and between 256 and 16k, but ${bits} was requested.`, 'OperationError');
+  }
+}
 
 // generateKey's checks of the parameters themselves reject at once, as algorithm normalisation
 // does; only the usages are checked with the generation, later.
@@ -235,9 +246,21 @@ function checkGenerateParams(algorithm) {
     throw new DOMException(`Unrecognized or unimplemented EC curve "${algorithm.namedCurve}" requested.`, 'NotSupportedError');
   }
   if (RSA.includes(name)) {
-    const exponent = algorithm.publicExponent.reduce((n, byte) => n * 256n + BigInt(byte), 0n);
+    checkModulusLength(algorithm.modulusLength);
+    const exponent = bigEndian(algorithm.publicExponent);
     if (!RSA_EXPONENTS.includes(exponent)) throw new DOMException(`The "publicExponent" must be either 3 or 65537, but got ${exponent}.`, 'OperationError');
+    // strict_crypto_checks: BoringSSL would otherwise truncate the key.
+    if (algorithm.modulusLength % 128 !== 0) throw new DOMException("Can't generate key: RSA key size is required to be a multiple of 128", 'OperationError');
   }
+}
+
+// strict_crypto_checks: an imported RSA key is held to the limits of generated ones, with a few
+// more exponents allowed.
+function checkImportedRsa({ name, modulusLength, publicExponent }) {
+  if (!RSA.includes(name)) return;
+  checkModulusLength(modulusLength);
+  const exponent = bigEndian(publicExponent);
+  if (!RSA_IMPORT_EXPONENTS.includes(exponent)) throw new DOMException(`Imported RSA key has invalid publicExponent ${exponent}.`, 'OperationError');
 }
 
 // The host only knows the standard name.
@@ -321,6 +344,13 @@ function makeKey([handle, type, extractable, algorithm, usages], requested) {
   const key = new CryptoKey(kCreate, handle, type, extractable, shown, usages);
   liveKeys.set(handle, new WeakRef(key));
   if (liveKeys.size >= sweepAt) sweep();
+  return key;
+}
+
+// An imported key is made (so that its handle is released with it) before it is checked.
+function importedKey(result, requested) {
+  const key = makeKey(result, requested);
+  checkImportedRsa(key.algorithm);
   return key;
 }
 
@@ -422,7 +452,7 @@ export class SubtleCrypto {
     if (fmt === 'jwk' && !isJwk) throw new TypeError('keyData must be a JsonWebKey for the jwk format.');
     if (fmt !== 'jwk' && isJwk) throw new TypeError(`keyData must be a BufferSource for the ${fmt} format.`);
     const material = isJwk ? source : copyBytes(source);
-    return makeKey(await hostAsync('subtleImportKey', fmt, material, forHost(normalized), flag, usageList), normalized);
+    return importedKey(await hostAsync('subtleImportKey', fmt, material, forHost(normalized), flag, usageList), normalized);
   }
 
   async exportKey(format, key) {
@@ -478,7 +508,7 @@ export class SubtleCrypto {
     const bytes = copyBytes(source);
     const handle = usableKey(unwrappingKey, 'unwrappingKey', normalized, 'unwrapKey');
     const result = await hostAsync('subtleUnwrapKey', fmt, bytes, handle, normalized, forHost(keyAlgorithm), flag, usageList);
-    return makeKey(result, keyAlgorithm);
+    return importedKey(result, keyAlgorithm);
   }
 
   // Workers extension: compares in time that depends only on the length.

@@ -8,7 +8,7 @@
 // (`wsReceive`), each one a turn of the event that accepted the socket. A socket a Durable Object
 // accepts with ctx.acceptWebSocket() (hibernatable) gets its host connection at once, and its
 // events go to the object's handler methods instead (durable-object-websockets.js).
-import { Event, EventTarget, defineEventHandler } from './events.js';
+import { Event, EventTarget, defineEventHandler, trustedEvent } from './events.js';
 import { DOMException } from './dom-exception.js';
 import { asDataCloneError, hostAsync, hostCall } from './internal/bridge.js';
 import { headersFromText, headersToText } from './internal/header-list.js';
@@ -30,15 +30,50 @@ const MAX_REASON_BYTES = 123; // a close frame's payload is at most 125 bytes, 2
 
 const encoder = new TextEncoder();
 
+// The ports of the many message events that carry none (every event the platform fires).
+const NO_PORTS = Object.freeze([]);
+
+// A message event the platform fires, carrying `data` as is: an init's `data: undefined` would
+// become null, a message of undefined must not.
+export let trustedMessageEvent;
+
 export class MessageEvent extends Event {
   #data;
+  #origin;
+  #lastEventId;
+  #source;
+  #ports;
   constructor(type, init = undefined) {
     if (arguments.length === 0) throw new TypeError("Failed to construct 'MessageEvent': 1 argument required, but only 0 present.");
     super(type, init);
     this.#data = init?.data ?? null;
+    this.#origin = String(init?.origin ?? '');
+    this.#lastEventId = String(init?.lastEventId ?? '');
+    this.#source = init?.source ?? null;
+    this.#ports = init?.ports === undefined ? NO_PORTS : Object.freeze([...init.ports]);
   }
   get data() {
     return this.#data;
+  }
+  get origin() {
+    return this.#origin;
+  }
+  get lastEventId() {
+    return this.#lastEventId;
+  }
+  get source() {
+    return this.#source;
+  }
+  get ports() {
+    return this.#ports;
+  }
+
+  static {
+    trustedMessageEvent = (type, data) => {
+      const event = trustedEvent(type, undefined, MessageEvent);
+      event.#data = data;
+      return event;
+    };
   }
 }
 Object.defineProperty(MessageEvent.prototype, Symbol.toStringTag, { value: 'MessageEvent', configurable: true });

@@ -1,6 +1,6 @@
 // A queue producer binding (`[[queues.producers]]`): send() and sendBatch(), with Workers'
-// content types. Bodies are encoded here for "json", "text" and "bytes"; a "v8" body (the
-// default) crosses to the host as a structured clone, which the host serializes. A message is
+// content types. Bodies are encoded here for "json" (the default: queues_json_messages), "text"
+// and "bytes"; a "v8" body crosses to the host as a structured clone, which the host serializes. A message is
 // stored durably before the promise resolves.
 import { hostCall, asDataCloneError } from '../internal/bridge.js';
 
@@ -10,7 +10,7 @@ const MAX_DELAY_SECONDS = 43_200;
 const MAX_BATCH_MESSAGES = 100;
 
 function contentTypeOf(value) {
-  if (value === undefined || value === null) return 'v8';
+  if (value === undefined || value === null) return 'json';
   const type = String(value).toLowerCase();
   if (!CONTENT_TYPES.includes(type)) throw new TypeError(`Unsupported queue message content type: ${value}`);
   return type;
