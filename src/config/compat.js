@@ -6,13 +6,15 @@
 // cannot honour it. The flags in CLOUDFLARE_ONLY change only how Cloudflare's own network handles
 // a worker's subrequests; they have no counterpart on one machine. Any other flag warns.
 
-// Flag → [its opposite, the compatibility date from which it is on by default (or null)].
+// Flag → [its opposite, the compatibility date from which it is on by default (or null), and for
+// a flag that nodejs_compat turns on (workerd's impliedByAfterDate), the date from which it does].
 const HONOURED = {
   nodejs_compat: ['no_nodejs_compat', '2026-08-04'],
   nodejs_compat_v2: ['no_nodejs_compat_v2', '2026-08-04'],
   nodejs_als: ['no_nodejs_als', null],
   nodejs_compat_populate_process_env: ['nodejs_compat_do_not_populate_process_env', '2025-04-01'],
   expose_global_message_channel: ['no_expose_global_message_channel', '2025-08-15'],
+  enable_global_performance_classes: ['disable_global_performance_classes', null, '2026-03-17'],
 };
 
 // Flag → the flag that turns it off.
@@ -50,7 +52,7 @@ const OPPOSITES = new Map(Object.entries(HONOURED).map(([flag, [opposite]]) => [
 /**
  * @param {string} date compatibility_date (YYYY-MM-DD)
  * @param {string[]} flags compatibility_flags
- * @returns {{ nodejsCompat: boolean, nodejsAls: boolean, populateProcessEnv: boolean, globalMessageChannel: boolean, warnings: string[] }}
+ * @returns {{ nodejsCompat: boolean, nodejsAls: boolean, populateProcessEnv: boolean, globalMessageChannel: boolean, globalPerformanceClasses: boolean, warnings: string[] }}
  */
 export function resolveCompatibility(date, flags = []) {
   const warnings = [];
@@ -69,6 +71,9 @@ export function resolveCompatibility(date, flags = []) {
     if (flags.includes(flag) && flags.includes(opposite)) warnings.push(`The compatibility flags "${flag}" and "${opposite}" contradict each other; "${opposite}" wins.`);
   }
   const nodejsCompat = on.nodejs_compat || on.nodejs_compat_v2;
+  for (const [flag, [opposite, , withNodejsCompatSince]] of Object.entries(HONOURED)) {
+    if (withNodejsCompatSince && nodejsCompat && date >= withNodejsCompatSince && !flags.includes(opposite)) on[flag] = true;
+  }
   return {
     nodejsCompat,
     // AsyncLocalStorage alone (node:async_hooks) without the rest of Node.js compatibility.
@@ -76,6 +81,8 @@ export function resolveCompatibility(date, flags = []) {
     populateProcessEnv: nodejsCompat && on.nodejs_compat_populate_process_env,
     // MessageChannel and MessagePort as globals.
     globalMessageChannel: on.expose_global_message_channel,
+    // performance.mark(), measure(), ... and the Performance* classes as globals.
+    globalPerformanceClasses: on.enable_global_performance_classes,
     warnings,
   };
 }

@@ -51,7 +51,7 @@ const DEADLINE_GRID_MS = 1000;
 const OBJECT_IDLE_MS = 30_000;
 
 // What a worker with today's compatibility date gets (see config/compat.js).
-export const DEFAULT_COMPAT = Object.freeze({ nodejsCompat: true, nodejsAls: true, populateProcessEnv: true, globalMessageChannel: true });
+export const DEFAULT_COMPAT = Object.freeze({ nodejsCompat: true, nodejsAls: true, populateProcessEnv: true, globalMessageChannel: true, globalPerformanceClasses: true });
 
 // How long background work (ctx.waitUntil) may run after the response, as in Workers.
 const WAIT_UNTIL_LIMIT_MS = 30_000;
@@ -127,7 +127,7 @@ const OPS = {
   // A part of the platform loaded on first use: compiled into this isolate, its function handed back.
   extension: (host, name) => compileExtension(host.isolate, host.context, name).derefInto(),
   currentInvocation: (host) => host.current?.id ?? 0,
-  respond: (host, id, status, statusText, headers, body, streaming, finished) => host.respond(id, status, statusText, headers, body, streaming, finished),
+  respond: (host, id, status, statusText, headers, body, streaming, finished, encodeBody) => host.respond(id, status, statusText, headers, body, streaming, finished, encodeBody),
   uncaught: (host, id, detail, phase) => host.uncaught(id, detail, phase),
   settled: (host, id) => host.finish(id),
   passThroughOnException: (host, id) => {
@@ -187,7 +187,8 @@ class Invocation {
 
 export class IsolateHost {
   // spec: { name, bundle, env: { vars, secrets, bindings }, compat: { nodejsCompat, nodejsAls,
-  // populateProcessEnv, globalMessageChannel }, limits: { cpuMs, memoryMb, subrequests, startupMs }, stateDir }
+  // populateProcessEnv, globalMessageChannel, globalPerformanceClasses }, limits: { cpuMs,
+  // memoryMb, subrequests, startupMs }, stateDir }
   // hooks: { log(level, message), error(WorkerError, phase) }
   constructor(spec, hooks) {
     this.spec = spec;
@@ -627,8 +628,9 @@ export class IsolateHost {
 
   // Answers event `id`. A streaming body returns the sink the isolate writes it into; otherwise,
   // when `finished` (no waitUntil work pending), the event ends here and the timers it left are
-  // returned, as `finish` does.
-  respond(id, status, statusText, headers, body, streaming, finished) {
+  // returned, as `finish` does. `encodeBody` is the Response's: 'manual' when the body is already
+  // encoded as its Content-Encoding says.
+  respond(id, status, statusText, headers, body, streaming, finished, encodeBody) {
     const invocation = this.invocations.get(id);
     if (!invocation || invocation.responded) return streaming ? 0 : null;
     invocation.responded = true;
@@ -641,7 +643,7 @@ export class IsolateHost {
       // A string stays a string: Node then writes headers and body in one go.
       responseBody = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     }
-    invocation.response.resolve({ status, statusText, headers: splitHeaders(headers), body: responseBody, invocation });
+    invocation.response.resolve({ status, statusText, headers: splitHeaders(headers), body: responseBody, encodeBody, invocation });
     if (streaming) return sinkId;
     if (finished) return this.finish(id);
     // A streamed body keeps the event alive for as long as it flows; only work left after a

@@ -21,7 +21,8 @@ export class Worker {
   // overrides of DEFAULT_LIMITS; log(level, message): console output and errors of this worker;
   // stateDir: where its persistent state (the Cache API's entries, the storage bindings' data)
   // lives; without one the cache stores nothing and storage bindings cannot be given. compat:
-  // { nodejsCompat, nodejsAls, populateProcessEnv, globalMessageChannel (today's when left out) }
+  // { nodejsCompat, nodejsAls, populateProcessEnv, globalMessageChannel, globalPerformanceClasses
+  // (these two: today's when left out) }
   // from its compatibility date and flags.
   // services(workerName): the Worker of that name its service bindings reach, or null.
   // deniedPorts: ports of this machine that sockets may not connect to (the server's own; the
@@ -39,6 +40,7 @@ export class Worker {
       compat: {
         nodejsCompat: compat.nodejsCompat, nodejsAls: compat.nodejsAls, populateProcessEnv: compat.populateProcessEnv,
         globalMessageChannel: compat.globalMessageChannel ?? DEFAULT_COMPAT.globalMessageChannel,
+        globalPerformanceClasses: compat.globalPerformanceClasses ?? DEFAULT_COMPAT.globalPerformanceClasses,
       },
       limits: { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(limits).filter(([, v]) => v != null)) },
       stateDir: stateDir === null ? null : path.resolve(stateDir),

@@ -1,9 +1,10 @@
 // HTTP ingress: turns Node's requests into worker fetch events and streams the responses back.
 import http from 'node:http';
-import { pipeline, Transform } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { cfBuilder, edgeHeaders, isEdgeHeader } from './cf.js';
 import { errorResponse } from './error-page.js';
 import { acceptWebSocket, responseOnSocket } from './websocket.js';
+import { contentCoding, encoder, withoutHeader } from '../runtime/host-ops/subrequest.js';
 
 const BODYLESS_METHODS = new Set(['GET', 'HEAD']);
 
@@ -164,15 +165,44 @@ async function runScheduled(worker, url, res) {
   }
 }
 
-function writeResponse(req, res, { status, statusText, headers, body }) {
+function writeResponse(req, res, { status, statusText, headers, body, encodeBody }) {
+  // A body the worker left to the runtime to encode (encodeBody "automatic") with a Content-Encoding
+  // Workers applies is compressed, in chunks (the worker's Content-Length was the plain body's), or
+  // sent plain, without the header, to a client that does not accept the coding, as Cloudflare's
+  // edge does.
+  let coding = body !== null && encodeBody !== 'manual' ? contentCoding(headers) : undefined;
+  if (coding !== undefined && !acceptsCoding(req.headers['accept-encoding'], coding)) {
+    headers = withoutHeader(headers, 'content-encoding');
+    coding = undefined;
+  }
+  if (coding !== undefined) headers = withoutHeader(headers, 'content-length');
   res.writeHead(status, statusText || undefined, headers);
   if (body === null || req.method === 'HEAD') {
     body?.destroy?.();
     res.end();
+  } else if (coding !== undefined) {
+    pipeline(typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([body]) : body, encoder(coding), res, () => {});
   } else if (typeof body === 'string' || Buffer.isBuffer(body)) {
     res.end(body);
   } else {
     // A client that goes away destroys `res`, which destroys the body and cancels the worker's stream.
     pipeline(body, res, () => {});
   }
+}
+
+// Whether a request's Accept-Encoding header lets a response be sent in content coding `coding`:
+// named, or matched by "*", with a nonzero weight. A request without the header gets no coding,
+// as from Cloudflare's edge.
+function acceptsCoding(acceptEncoding, coding) {
+  if (acceptEncoding === undefined) return false;
+  let wildcard = false;
+  for (const element of acceptEncoding.split(',')) {
+    const [name, ...params] = element.split(';');
+    const weight = params.map((param) => /^\s*q\s*=\s*([\d.]+)\s*$/i.exec(param)).find(Boolean);
+    const accepted = weight === undefined || Number(weight[1]) > 0;
+    const token = name.trim().toLowerCase();
+    if (token === coding) return accepted;
+    if (token === '*') wildcard = accepted;
+  }
+  return wildcard;
 }

@@ -1,7 +1,8 @@
 // The global scope a module worker sees (no nodejs_compat), against what Cloudflare Workers
 // documents: the "Web standards" page and the runtime API pages (fetch, streams, encoding,
-// Web Crypto, performance, scheduler, console, WebSockets, Cache, HTMLRewriter, EventSource,
-// MessageChannel), plus the event and global-scope classes the Workers runtime exposes with them.
+// Web Crypto, performance (with enable_global_performance_classes), scheduler, console,
+// WebSockets, Cache, HTMLRewriter, EventSource, MessageChannel), plus the event and global-scope
+// classes the Workers runtime exposes with them.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import vm from 'node:vm';
@@ -22,6 +23,8 @@ const CLASSES = [
   'WebSocket', 'WebSocketPair', 'WebSocketRequestResponsePair', 'HTMLRewriter', 'Cache', 'CacheStorage', 'EventSource', 'MessageChannel', 'MessagePort',
   'MessageEvent', 'CloseEvent', 'ErrorEvent', 'PromiseRejectionEvent', 'ExtendableEvent', 'FetchEvent', 'ScheduledEvent',
   'Navigator', 'WorkerGlobalScope',
+  'Performance', 'PerformanceEntry', 'PerformanceMark', 'PerformanceMeasure', 'PerformanceObserver',
+  'PerformanceObserverEntryList', 'PerformanceResourceTiming',
 ];
 
 // Everything else, with its `typeof` in Workers.
@@ -32,7 +35,10 @@ const VALUES = {
   self: 'object', console: 'object', crypto: 'object', performance: 'object', navigator: 'object', scheduler: 'object',
   caches: 'object',
   'crypto.subtle': 'object', 'crypto.getRandomValues': 'function', 'crypto.randomUUID': 'function',
-  'performance.now': 'function', 'performance.timeOrigin': 'number',
+  'performance.now': 'function', 'performance.timeOrigin': 'number', 'performance.toJSON': 'function',
+  ...Object.fromEntries(['mark', 'measure', 'getEntries', 'getEntriesByName', 'getEntriesByType', 'clearMarks', 'clearMeasures']
+    .map((m) => [`performance.${m}`, 'function'])),
+  'PerformanceObserver.supportedEntryTypes': 'object',
   'navigator.userAgent': 'string', 'navigator.sendBeacon': 'function',
   'scheduler.wait': 'function',
   ...Object.fromEntries([

@@ -1,20 +1,21 @@
 // Outbound fetch() from a worker, sent as Workers sends it (see subrequest.js). Each call is a
 // subrequest of the invocation that made it, counted against its limit.
-import { Readable } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import { Source } from './streams.js';
 import * as objectOps from './durable-objects.js';
-import { NULL_BODY_STATUSES, sendSubrequest } from './subrequest.js';
+import { NULL_BODY_STATUSES, contentCoding, decoder, encoder, sendSubrequest, withoutHeader } from './subrequest.js';
 import { joinConnection } from './websocket.js';
 import { joinHeaders, splitHeaders } from '../web/internal/protocol.js';
 
 // `route`: where to send the request instead of the network: ['service', binding] (another
-// worker) or ['object', binding, id, name] (a Durable Object).
-export function fetchStart(host, method, url, headers, redirect, body, sinkId, route) {
+// worker) or ['object', binding, id, name] (a Durable Object). `encodeResponseBody`: the request's,
+// 'manual' to have a gzip or br body as it was sent rather than decoded.
+export function fetchStart(host, method, url, headers, redirect, body, sinkId, route, encodeResponseBody) {
   const invocation = host.current;
   invocation.subrequests += 1;
   if (invocation.subrequests > host.limits.subrequests) throw new Error('Too many subrequests.');
   if (!/^https?:$/.test(new URL(url).protocol)) throw new TypeError(`Fetch API cannot load: ${url}`);
-  if (route) return workerFetch(host, route, method, url, headers, body, sinkId);
+  if (route) return workerFetch(host, route, method, url, headers, body, sinkId, encodeResponseBody);
 
   const controller = new AbortController();
   const response = sendSubrequest({
@@ -24,6 +25,7 @@ export function fetchStart(host, method, url, headers, redirect, body, sinkId, r
     body: sinkId ? host.sinks.get(sinkId).readable : body,
     redirect,
     signal: controller.signal,
+    encodeResponseBody,
   });
   response.catch(() => {});
   return host.addFetch({ response, controller });
@@ -33,7 +35,7 @@ export function fetchStart(host, method, url, headers, redirect, body, sinkId, r
 // delivers one (with no socket); its answer is given the shape of a subrequest's response
 // (sendSubrequest's). A 101 with a WebSocket becomes { status, statusText, headers, webSocketId }:
 // a connection of this isolate joined to the answering one's.
-function workerFetch(host, route, method, url, headers, body, sinkId) {
+function workerFetch(host, route, method, url, headers, body, sinkId, encodeResponseBody) {
   const invocation = host.current;
   const controller = new AbortController();
   const requestBody = sinkId ? host.sinks.get(sinkId).readable : body === null ? null : Readable.from([typeof body === 'string' ? body : Buffer.from(body)]);
@@ -55,11 +57,23 @@ function workerFetch(host, route, method, url, headers, body, sinkId) {
       return { status, statusText, headers: pairsOf(resultHeaders), webSocketId: joinConnection(host, invocation, webSocket) };
     }
     const nullBody = result.body === null || NULL_BODY_STATUSES.has(result.status) || method === 'HEAD';
-    const body = nullBody ? null : result.body instanceof Readable ? result.body : Readable.from([result.body]);
-    return { status: result.status, statusText: result.statusText ?? '', headers: pairsOf(result.headers), url: '', redirected: false, body };
+    const { headers: answerHeaders, body: answerBody } = nullBody ? { headers: result.headers, body: null } : bodyForCaller(result, encodeResponseBody);
+    return { status: result.status, statusText: result.statusText ?? '', headers: pairsOf(answerHeaders), url: '', redirected: false, body: answerBody };
   });
   response.catch(() => {});
   return host.addFetch({ response, controller });
+}
+
+// A worker's answer to another worker travels as over HTTP: encoded as its Content-Encoding says
+// unless the answering worker's Response already holds it encoded (encodeBody "manual"), and
+// decoded unless the caller asked for it as sent (encodeResponseBody "manual"). So the body changes
+// only when those two differ; an encoded one loses its Content-Length, which was the plain body's.
+function bodyForCaller({ headers, body, encodeBody }, encodeResponseBody) {
+  const stream = body instanceof Readable ? body : Readable.from([body]);
+  const coding = (encodeBody === 'manual') !== (encodeResponseBody === 'manual') ? contentCoding(headers) : undefined;
+  if (coding === undefined) return { headers, body: stream };
+  if (encodeResponseBody === 'manual') return { headers: withoutHeader(headers, 'content-length'), body: pipeline(stream, encoder(coding), () => {}) };
+  return { headers, body: pipeline(stream, decoder(coding), () => {}) };
 }
 
 const ERROR_CLASSES = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };

@@ -7,7 +7,7 @@ import { hostCall } from './internal/bridge.js';
 import { kBodySource, kExpectedLength } from './internal/symbols.js';
 import { hostReadable, pumpToHost } from './streams.js';
 import { createIncomingRequest } from './request.js';
-import { Response } from './response.js';
+import { Response, encodeBodyOf } from './response.js';
 import { headersToText } from './internal/header-list.js';
 import { joinHeaders, splitHeaders } from './internal/protocol.js';
 import { LazyJson } from './internal/lazy.js';
@@ -190,7 +190,7 @@ function respondWithBytes(invocation, response) {
   if (source === undefined && response.body !== null) return false;
   // With no background work pending, responding also ends the event: one host call, not two.
   const finished = invocation.pending.length === 0;
-  const cancelledTimers = hostCall('respond', invocation.id, response.status, response.statusText, headersToText(response.headers), source ?? null, 0, finished);
+  const cancelledTimers = hostCall('respond', invocation.id, response.status, response.statusText, headersToText(response.headers), source ?? null, 0, finished, encodeBodyOf(response));
   if (finished) invocation.close(cancelledTimers);
   return true;
 }
@@ -209,7 +209,7 @@ async function sendResponse(invocation, response) {
   // A FixedLengthStream body announces its length, so the client gets a Content-Length.
   const length = response.body[kExpectedLength];
   const sent = length !== undefined && !response.headers.has('content-length') ? joinHeaders([...splitHeaders(headers), 'content-length', String(length)]) : headers;
-  const sinkId = hostCall('respond', invocation.id, response.status, response.statusText, sent, null, 1);
+  const sinkId = hostCall('respond', invocation.id, response.status, response.statusText, sent, null, 1, false, encodeBodyOf(response));
   await pumpToHost(response.body, sinkId);
 }
 

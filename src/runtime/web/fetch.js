@@ -4,7 +4,7 @@ import { hostAsync, hostCall } from './internal/bridge.js';
 import { kBodySource } from './internal/symbols.js';
 import { hostReadable, pumpToHost } from './streams.js';
 import { Headers } from './headers.js';
-import { Request } from './request.js';
+import { Request, encodeResponseBodyOf } from './request.js';
 import { Response, setFetchedFrom } from './response.js';
 import { headersFromText, headersToText } from './internal/header-list.js';
 
@@ -38,7 +38,8 @@ export async function sendRequest(request, route) {
   if (source !== undefined) body = source;
   else if (request.body !== null) sinkId = hostCall('sinkCreate');
 
-  const callId = hostCall('fetchStart', request.method, request.url, headers, request.redirect, body, sinkId, route);
+  const encodeBody = encodeResponseBodyOf(request);
+  const callId = hostCall('fetchStart', request.method, request.url, headers, request.redirect, body, sinkId, route, encodeBody);
   const onAbort = () => hostCall('fetchAbort', callId, [signal.reason?.name ?? 'AbortError', String(signal.reason?.message ?? 'The operation was aborted.')]);
   signal.addEventListener('abort', onAbort, { once: true });
   if (sinkId) pumpToHost(request.body, sinkId).catch(() => {});
@@ -48,7 +49,8 @@ export async function sendRequest(request, route) {
     // A worker or Durable Object of this process may answer with a WebSocket.
     const response = webSocketId
       ? require('./websocket.js').webSocketResponse(status, statusText, headersFromText(responseHeaders), webSocketId)
-      : new Response(sourceId ? hostReadable(sourceId) : null, { status, statusText, headers: headersFromText(responseHeaders) });
+      // As in Workers, a body fetched with encodeResponseBody "manual" is sent on as it came.
+      : new Response(sourceId ? hostReadable(sourceId) : null, { status, statusText, headers: headersFromText(responseHeaders), encodeBody });
     setFetchedFrom(response, url, redirected);
     return response;
   } catch (err) {

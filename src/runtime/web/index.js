@@ -2,7 +2,7 @@
 // `boot` receives the single host function, installs the globals and returns the one function
 // through which the host enters the isolate from then on.
 import { installHost, hostCall, complete } from './internal/bridge.js';
-import { setClock, installFrozenDate, now } from './internal/clock.js';
+import { setClock, installFrozenDate, Performance } from './internal/clock.js';
 import { Entry } from './internal/protocol.js';
 import { streams } from './streams.js';
 import { defineLazy } from './internal/lazy.js';
@@ -40,15 +40,6 @@ function queueMicrotask(callback) {
   Promise.resolve().then(callback).catch(reportError);
 }
 
-class Performance {
-  get timeOrigin() {
-    return 0;
-  }
-  now() {
-    return now();
-  }
-}
-
 class Navigator {
   get userAgent() {
     return 'Cloudflare-Workers';
@@ -62,7 +53,6 @@ class Navigator {
   }
 }
 
-Object.defineProperty(Performance.prototype, Symbol.toStringTag, { value: 'Performance', configurable: true });
 Object.defineProperty(Navigator.prototype, Symbol.toStringTag, { value: 'Navigator', configurable: true });
 
 function installGlobals(global) {
@@ -143,6 +133,34 @@ const LAZY_MODULES = [
 ];
 // With expose_global_message_channel (on from 2025-08-15).
 const MESSAGE_CHANNEL_MODULE = [() => require('./message-channel.js'), 'MessageChannel', 'MessagePort'];
+// With enable_global_performance_classes: the performance timeline (performance.js), loaded on
+// first use. A lazy property as defineLazy makes it costs every isolate about 1 KB, so these are
+// made cheaper: each class is a global accessor whose getter and setter are one bound function,
+// and performance's methods are answered by a proxy under Performance.prototype, which the
+// module, once loaded, replaces with EventTarget.prototype.
+const PERFORMANCE_GLOBALS = [
+  'Performance', 'PerformanceEntry', 'PerformanceMark', 'PerformanceMeasure', 'PerformanceObserver',
+  'PerformanceObserverEntryList', 'PerformanceResourceTiming',
+];
+const TIMELINE_METHODS = ['mark', 'measure', 'getEntries', 'getEntriesByName', 'getEntriesByType', 'clearMarks', 'clearMeasures', 'toJSON'];
+
+function installPerformanceTimeline(global) {
+  const timeline = () => require('./performance.js');
+  for (const name of PERFORMANCE_GLOBALS) {
+    const access = settleGlobal.bind(global, name, timeline);
+    Object.defineProperty(global, name, { get: access, set: access, configurable: true });
+  }
+  Object.setPrototypeOf(Performance.prototype, new Proxy(Object.create(EventTarget.prototype), {
+    has: (target, key) => TIMELINE_METHODS.includes(key) || Reflect.has(target, key),
+    get: (target, key, receiver) => (TIMELINE_METHODS.includes(key) ? (timeline(), receiver[key]) : Reflect.get(target, key, receiver)),
+  }));
+}
+
+// Getter (given no value) and setter of the lazy global `name`: either makes it a data property.
+function settleGlobal(name, load, ...value) {
+  define(this, { [name]: value.length === 0 ? load()[name] : value[0] });
+  return this[name];
+}
 
 // Storage bindings, by type: each class is loaded only by workers that have such a binding.
 const BINDINGS = {
@@ -217,6 +235,7 @@ function enter(time, kind, a, b, c, d, e, f) {
       case Entry.ENV: {
         const env = { ...a.vars, ...a.secrets };
         if (a.compat.globalMessageChannel) installLazyModule(globalThis, MESSAGE_CHANNEL_MODULE);
+        if (a.compat.globalPerformanceClasses) installPerformanceTimeline(globalThis);
         if (a.compat.nodejsCompat) installNodeGlobals(globalThis, { ...a.compat, env: a.compat.populateProcessEnv ? processEnv(a) : {} });
         for (const [name, type] of Object.entries(a.bindings)) env[name] = BINDINGS[type](name);
         setEnv(env);

@@ -1,8 +1,10 @@
 // Request (Fetch Standard), shaped like Workers' Request: `cf`, a `signal` that is the one
-// given, `cache` limited to what Workers supports, and CORS-only init members rejected.
+// given, `cache` limited to what Workers supports, `encodeResponseBody`, and CORS-only init
+// members rejected.
 import { Body, extractBody, initBody, takeBody, cloneBody } from './body.js';
 import { Headers, cloneHeaders, setHeadersGuard } from './headers.js';
 import { URL } from './url.js';
+import { parseBodyEncoding } from './response.js';
 import { AbortController, AbortSignal } from './abort.js';
 import { LazyJson } from './internal/lazy.js';
 import { headersFromText } from './internal/header-list.js';
@@ -39,6 +41,9 @@ function parseRedirect(value) {
   return redirect;
 }
 
+// Set from inside the class: Workers keeps encodeResponseBody off the JavaScript surface.
+let readEncodeResponseBody;
+
 export class Request extends Body {
   #method = 'GET';
   #url;
@@ -47,6 +52,7 @@ export class Request extends Body {
   #redirect = 'follow';
   #cf = undefined;
   #cache = undefined;
+  #encodeResponseBody = 'automatic';
 
   constructor(input, init = undefined) {
     if (input === INCOMING) {
@@ -71,6 +77,7 @@ export class Request extends Body {
       this.#signal = input.#signal;
       this.#cf = input.#cf;
       this.#cache = input.#cache;
+      this.#encodeResponseBody = input.#encodeResponseBody;
       headersInit = input.headers;
     } else {
       const url = String(input);
@@ -80,7 +87,7 @@ export class Request extends Body {
     }
 
     // Each member is read once, as a WebIDL dictionary conversion does.
-    const { body: bodyInit, cache, cf, headers, integrity, method, redirect, signal } = init;
+    const { body: bodyInit, cache, cf, encodeResponseBody, headers, integrity, method, redirect, signal } = init;
     for (const member of UNIMPLEMENTED_MEMBERS) {
       if (init[member] !== undefined) throw new Error(`The '${member}' field on 'RequestInitializerDict' is not implemented.`);
     }
@@ -101,6 +108,7 @@ export class Request extends Body {
       this.#signal = signal;
     }
     if (cf !== undefined) this.#cf = cf;
+    if (encodeResponseBody !== undefined) this.#encodeResponseBody = parseBodyEncoding('encodeResponseBody', encodeResponseBody);
 
     this.#headers = new Headers(headersInit);
     setHeadersGuard(this.#headers, 'request');
@@ -117,6 +125,10 @@ export class Request extends Body {
       throw new TypeError('Request with a GET or HEAD method cannot have a body.');
     }
     initBody(this, body, this.#headers);
+  }
+
+  static {
+    readEncodeResponseBody = (request) => request.#encodeResponseBody;
   }
 
   get method() {
@@ -157,7 +169,7 @@ export class Request extends Body {
 
   clone() {
     const body = cloneBody(this);
-    const copy = new Request(this.#url, { method: this.#method, redirect: this.#redirect, cf: this.cf, cache: this.#cache, signal: this.#signal });
+    const copy = new Request(this.#url, { method: this.#method, redirect: this.#redirect, cf: this.cf, cache: this.#cache, signal: this.#signal, encodeResponseBody: this.#encodeResponseBody });
     copy.#headers = cloneHeaders(this.headers);
     initBody(copy, body, copy.#headers);
     return copy;
@@ -170,4 +182,9 @@ Object.defineProperty(Request.prototype, Symbol.toStringTag, { value: 'Request',
 // (or a LazyJson of it), `body` an extracted body ({ source, type }) or null.
 export function createIncomingRequest(fields) {
   return new Request(INCOMING, fields);
+}
+
+// 'automatic' (a fetched gzip or br body is decoded) or 'manual' (it is given as received).
+export function encodeResponseBodyOf(request) {
+  return readEncodeResponseBody(request);
 }

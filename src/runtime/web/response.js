@@ -34,8 +34,17 @@ function defaultStatusText(status) {
 // RFC 9110 reason-phrase: tab, space, visible ASCII and obs-text.
 const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
-// Set from inside the class: the only writer of a fetched response's url and redirected flag.
+// The value of Response's `encodeBody` or Request's `encodeResponseBody` init member `member`.
+export function parseBodyEncoding(member, value) {
+  const encoding = String(value);
+  if (encoding !== 'automatic' && encoding !== 'manual') throw new TypeError(`${member}: unexpected value: ${encoding}`);
+  return encoding;
+}
+
+// Set from inside the class: the only writer of a fetched response's url and redirected flag, and
+// the reader of encodeBody, which Workers keeps off the JavaScript surface.
 let recordFetch;
+let readEncodeBody;
 
 export class Response extends Body {
   #status = 200;
@@ -71,11 +80,7 @@ export class Response extends Body {
       this.#statusText = text;
     }
     if (init instanceof Response) this.#encodeBody = init.#encodeBody;
-    if (encodeBody !== undefined) {
-      const value = String(encodeBody);
-      if (value !== 'automatic' && value !== 'manual') throw new TypeError(`encodeBody: unexpected value: ${value}`);
-      this.#encodeBody = value;
-    }
+    if (encodeBody !== undefined) this.#encodeBody = parseBodyEncoding('encodeBody', encodeBody);
     if (cf !== undefined) this.#cf = cf;
     this.#headers = new Headers(headers);
     setHeadersGuard(this.#headers, 'response');
@@ -99,6 +104,7 @@ export class Response extends Body {
       response.#url = url;
       response.#redirected = redirected;
     };
+    readEncodeBody = (response) => response.#encodeBody;
   }
 
   static error() {
@@ -185,4 +191,10 @@ Object.defineProperty(Response.prototype, Symbol.toStringTag, { value: 'Response
 // Marks a response as the result of fetch(): its final URL and whether redirects were followed.
 export function setFetchedFrom(response, url, redirected) {
   recordFetch(response, url, redirected);
+}
+
+// 'automatic' (the runtime applies the body's Content-Encoding when sending it) or 'manual' (the
+// body is already encoded).
+export function encodeBodyOf(response) {
+  return readEncodeBody(response);
 }

@@ -12,6 +12,24 @@ export function now() {
   return current;
 }
 
+// The class of the global `performance`: this clock, from a time origin of 0 (the Unix epoch, as in
+// Workers). Only that one object is ever made; scripts get "Illegal constructor". Its timeline
+// methods (mark, measure, ...) are added by ../performance.js.
+let performanceMade = false;
+export class Performance {
+  constructor() {
+    if (performanceMade) throw new TypeError('Illegal constructor');
+    performanceMade = true;
+  }
+  get timeOrigin() {
+    return 0;
+  }
+  now() {
+    return current;
+  }
+}
+Object.defineProperty(Performance.prototype, Symbol.toStringTag, { value: 'Performance', configurable: true });
+
 // Replaces Date so that `Date.now()` and `new Date()` read the frozen clock. Dates built from
 // explicit arguments behave exactly as before; the prototype is shared so instanceof and
 // Object.prototype.toString keep working on every Date.
